@@ -1,0 +1,87 @@
+import * as tf from '@tensorflow/tfjs';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** What a backend probe found before TF.js was asked to start it. */
+export interface BackendProbe {
+  /** False when the backend cannot run here at all (e.g. no WebGPU adapter). */
+  available: boolean;
+  /** True when the GPU is emulated in software (SwiftShader): counts as no GPU when choosing automatically. */
+  software?: boolean;
+  /** Human-readable detail: adapter or renderer name, threads. */
+  detail: string;
+}
+
+export interface BackendChoice {
+  name: BackendName;
+  /** Why this backend was chosen, in words for the UI. */
+  reason: string;
+  /** One line per backend that was skipped or failed on the way. */
+  notices: string[];
+  detail: string;
+}
+
+export interface InitBackendOptions {
+  /** Probe per backend; a backend without one is assumed available. */
+  probe?: (name: BackendName) => Promise<BackendProbe>;
+  /** When set, only this backend is tried first (the user forced it); the rest follow as fallbacks. */
+  forced?: BackendName;
+  /** Give up on a backend that has not started after this long. */
+  timeoutMs?: number;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not start within ${ms / 1000} s`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+}
+
+/**
+ * Starts the first backend in `order` that works. A software-emulated GPU is skipped unless forced,
+ * since WASM is much faster than an emulated GPU. Each start has a timeout. Backends must be
+ * registered (imported) by the caller: the engine itself imports none of the GPU backends.
+ */
+export async function initBackend(order: readonly BackendName[], options: InitBackendOptions = {}): Promise<BackendChoice> {
+  const { probe, forced, timeoutMs = 10_000 } = options;
+  const candidates = forced ? [forced, ...order.filter((b) => b !== forced)] : [...order];
+  const notices: string[] = [];
+  for (const name of candidates) {
+    if (!tf.findBackendFactory(name)) {
+      notices.push(`${name}: not included in this build`);
+      continue;
+    }
+    const found: BackendProbe = probe
+      ? await probe(name).catch((e: Error) => ({ available: false, detail: e.message }))
+      : { available: true, detail: '' };
+    if (!found.available) {
+      notices.push(`${name}: ${found.detail || 'not available on this device'}`);
+      continue;
+    }
+    if (found.software && name !== forced) {
+      notices.push(`${name}: skipped, the GPU is emulated in software (${found.detail}), slower than WASM`);
+      continue;
+    }
+    try {
+      const ok = await withTimeout(tf.setBackend(name), timeoutMs, name);
+      if (!ok) throw new Error('failed to initialise');
+      await tf.ready();
+      const reason = name === forced ? `${name} chosen by you` : notices.length ? `${name}: the first of ${candidates.join(' → ')} that works here` : `${name}: the fastest kind of backend, available here`;
+      return { name, reason, notices, detail: found.detail };
+    } catch (err) {
+      notices.push(`${name}: ${(err as Error).message}`);
+    }
+  }
+  throw new Error(`No TF.js backend could start: ${notices.join('; ')}`);
+}

@@ -1,0 +1,73 @@
+import { Rng } from '../rng';
+
+/** One split of a dataset, stored compactly as typed arrays (no tensors). */
+export interface Split {
+  /** Row-major features, `count × featureSize`. Uint8 for images (scaled by `xScale`), Float32 otherwise. */
+  x: Uint8Array | Float32Array;
+  /** Class index per example (classification). */
+  y: Uint8Array | Int32Array;
+  count: number;
+}
+
+export type Task = 'classification';
+
+export interface Dataset {
+  id: string;
+  name: string;
+  task: Task;
+  /** Shape of one example, e.g. [28, 28, 1]. */
+  inputShape: number[];
+  numClasses: number;
+  classNames: string[];
+  /** Multiplier applied to `x` when a batch is gathered (1/255 for uint8 pixels). */
+  xScale: number;
+  train: Split;
+  test: Split;
+  /** How the files were described (for the dataset card and the model card). */
+  source: string;
+}
+
+export function featureSize(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** Index lists for a seeded train/validation split of `count` examples. */
+export function splitIndices(count: number, validationSplit: number, seed: number): { train: Uint32Array; val: Uint32Array } {
+  if (!(validationSplit >= 0 && validationSplit < 1)) {
+    throw new RangeError(`validation split must be in [0, 1), got ${validationSplit}`);
+  }
+  const order = new Rng(seed ^ 0x5eed).permutation(new Uint32Array(count));
+  const valCount = Math.round(count * validationSplit);
+  return { train: order.slice(valCount), val: order.slice(0, valCount) };
+}
+
+/**
+ * Copies examples `indices[start .. start+size)` of `split` into preallocated buffers,
+ * scaling features by `xScale`. No allocation: the training loop reuses the same buffers every step.
+ */
+export function gatherBatch(
+  split: Split,
+  featureCount: number,
+  xScale: number,
+  indices: ArrayLike<number>,
+  start: number,
+  size: number,
+  xOut: Float32Array,
+  yOut: Int32Array,
+): void {
+  const x = split.x;
+  for (let j = 0; j < size; j++) {
+    const row = indices[start + j];
+    const src = row * featureCount;
+    const dst = j * featureCount;
+    for (let k = 0; k < featureCount; k++) xOut[dst + k] = x[src + k] * xScale;
+    yOut[j] = split.y[row];
+  }
+}
+
+/** Count of each class among `split.y` (for the class histogram). */
+export function classCounts(split: Split, numClasses: number): number[] {
+  const counts = new Array<number>(numClasses).fill(0);
+  for (let i = 0; i < split.count; i++) counts[split.y[i]]++;
+  return counts;
+}

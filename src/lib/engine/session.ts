@@ -1,0 +1,134 @@
+import * as tf from '@tensorflow/tfjs';
+import { classCounts, featureSize, type Dataset } from './data/dataset';
+import { loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from './data/mnist';
+import { saveLayersModel, type LayersModelFiles } from './export/layers-format';
+import { buildModel, checkOutputFits, summarize, type ModelSpec, type ModelSummary } from './models/spec';
+import { validateConfig, type TrainConfig } from './train/config';
+import { evaluate, type Evaluation } from './train/evaluate';
+import type { TrainEventListener } from './train/events';
+import { Trainer, type TrainResult } from './train/loop';
+
+/** What the dataset card shows. */
+export interface DatasetSummary {
+  id: string;
+  name: string;
+  source: string;
+  trainCount: number;
+  testCount: number;
+  inputShape: number[];
+  numClasses: number;
+  classNames: string[];
+  trainClassCounts: number[];
+  /** The first `sampleCount` training images (uint8, row-major) and their labels. */
+  sampleImages: Uint8Array;
+  sampleLabels: number[];
+}
+
+const SAMPLE_COUNT = 32;
+
+/**
+ * The engine's state in one place: the loaded dataset, the model and the run in progress.
+ * Plain TypeScript without DOM; the worker wraps it, and unit tests drive it directly.
+ */
+export class Session {
+  private dataset?: Dataset;
+  private spec?: ModelSpec;
+  private model?: tf.Sequential;
+  private trainer?: Trainer;
+
+  async loadIdxDataset(files: IdxFiles, info: IdxDatasetInfo): Promise<DatasetSummary> {
+    const dataset = await loadIdxDataset(files, info);
+    this.dataset = dataset;
+    const size = featureSize(dataset.inputShape);
+    const n = Math.min(SAMPLE_COUNT, dataset.train.count);
+    return {
+      id: dataset.id,
+      name: dataset.name,
+      source: dataset.source,
+      trainCount: dataset.train.count,
+      testCount: dataset.test.count,
+      inputShape: dataset.inputShape,
+      numClasses: dataset.numClasses,
+      classNames: dataset.classNames,
+      trainClassCounts: classCounts(dataset.train, dataset.numClasses),
+      sampleImages: Uint8Array.from(dataset.train.x.subarray(0, n * size)),
+      sampleLabels: Array.from(dataset.train.y.subarray(0, n)),
+    };
+  }
+
+  /** Builds (and keeps) a fresh model from `spec`; throws ModelSpecError when it does not fit the data. */
+  setModel(spec: ModelSpec, seed: number): ModelSummary {
+    const dataset = this.requireDataset();
+    const model = buildModel(spec, dataset.inputShape, seed);
+    try {
+      checkOutputFits(model, dataset.numClasses);
+    } catch (err) {
+      model.dispose();
+      throw err;
+    }
+    this.model?.dispose();
+    this.model = model;
+    this.spec = spec;
+    return summarize(model, dataset.inputShape);
+  }
+
+  /** Trains a fresh model (initialised from `config.seed`) and keeps it, also when stopped early. */
+  async train(config: TrainConfig, onEvent: TrainEventListener): Promise<TrainResult> {
+    const dataset = this.requireDataset();
+    if (!this.spec) throw new Error('Choose a model before training.');
+    if (this.trainer) throw new Error('A run is already in progress.');
+    const errors = validateConfig(config, dataset.train.count);
+    if (errors.length) throw new Error(`Invalid settings: ${errors.join('; ')}.`);
+    this.setModel(this.spec, config.seed);
+    const trainer = new Trainer(this.model!, dataset, config);
+    this.trainer = trainer;
+    try {
+      return await trainer.run(onEvent);
+    } finally {
+      trainer.dispose();
+      this.trainer = undefined;
+    }
+  }
+
+  stop(): void {
+    this.trainer?.stop();
+  }
+
+  get isTraining(): boolean {
+    return this.trainer !== undefined;
+  }
+
+  async evaluateTest(): Promise<Evaluation> {
+    const dataset = this.requireDataset();
+    return evaluate(this.requireModel(), dataset, dataset.test);
+  }
+
+  /** Raw uint8 pixels of the examples at `indices`, concatenated. */
+  getImages(split: 'train' | 'test', indices: number[]): Uint8Array {
+    const dataset = this.requireDataset();
+    const size = featureSize(dataset.inputShape);
+    const source = dataset[split].x;
+    const out = new Uint8Array(indices.length * size);
+    indices.forEach((row, j) => out.set(source.subarray(row * size, (row + 1) * size), j * size));
+    return out;
+  }
+
+  async exportModel(): Promise<LayersModelFiles> {
+    return saveLayersModel(this.requireModel());
+  }
+
+  /** The model being trained or last trained (for tests and evaluation). */
+  get currentModel(): tf.LayersModel | undefined {
+    return this.model;
+  }
+
+  private requireDataset(): Dataset {
+    if (!this.dataset) throw new Error('Load a dataset first.');
+    return this.dataset;
+  }
+
+  private requireModel(): tf.LayersModel {
+    if (!this.model) throw new Error('There is no model yet: choose one and train it.');
+    return this.model;
+  }
+}

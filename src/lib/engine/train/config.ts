@@ -1,0 +1,34 @@
+import type { OptimizerName } from './optimizers';
+
+/** Hyper-parameters of one run: plain data, editable in the UI, stored with the run. */
+export interface TrainConfig {
+  optimizer: OptimizerName;
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  /** Fraction of the training examples held out for validation, in [0, 1). */
+  validationSplit: number;
+  seed: number;
+}
+
+/** The classic Keras MNIST settings. */
+export const DEFAULT_CONFIG: TrainConfig = {
+  optimizer: 'adam',
+  learningRate: 0.001,
+  batchSize: 32,
+  epochs: 10,
+  validationSplit: 0.1,
+  seed: 42,
+};
+
+/** Returns a message per invalid field (empty when the config is valid). */
+export function validateConfig(c: TrainConfig, trainCount: number): string[] {
+  const errors: string[] = [];
+  if (!(c.learningRate > 0 && c.learningRate <= 10)) errors.push(`learning rate must be in (0, 10], got ${c.learningRate}`);
+  if (!(Number.isInteger(c.batchSize) && c.batchSize >= 1)) errors.push(`batch size must be a positive integer, got ${c.batchSize}`);
+  else if (c.batchSize > trainCount) errors.push(`batch size ${c.batchSize} is larger than the ${trainCount} training examples`);
+  if (!(Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= 1000)) errors.push(`epochs must be an integer from 1 to 1000, got ${c.epochs}`);
+  if (!(c.validationSplit >= 0 && c.validationSplit <= 0.5)) errors.push(`validation split must be in [0, 0.5], got ${c.validationSplit}`);
+  if (!Number.isInteger(c.seed)) errors.push(`seed must be an integer, got ${c.seed}`);
+  return errors;
+}

@@ -1,0 +1,35 @@
+/** Progress of a run, as plain data that crosses the worker boundary. */
+export type TrainEvent =
+  | {
+      kind: 'start';
+      epochs: number;
+      stepsPerEpoch: number;
+      batchSize: number;
+      trainCount: number;
+      valCount: number;
+    }
+  | {
+      /** Several steps coalesced (at most ~30 events a second). */
+      kind: 'steps';
+      /** Global index of the first step in `loss`. */
+      firstStep: number;
+      loss: Float32Array;
+      accuracy: Float32Array;
+      epoch: number;
+      /** Steps done in the current epoch after the last of these steps. */
+      stepInEpoch: number;
+      samplesPerSec: number;
+    }
+  | {
+      kind: 'epoch';
+      epoch: number;
+      trainLoss: number;
+      trainAccuracy: number;
+      valLoss: number | null;
+      valAccuracy: number | null;
+      seconds: number;
+    }
+  | { kind: 'done'; stopped: boolean; steps: number; epochs: number; seconds: number }
+  | { kind: 'error'; message: string };
+
+export type TrainEventListener = (event: TrainEvent) => void;

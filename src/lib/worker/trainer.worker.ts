@@ -1,0 +1,50 @@
+/// <reference lib="webworker" />
+import * as Comlink from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { BACKEND_ORDER, initBackend, type BackendName } from '../engine/backend';
+import { Session } from '../engine/session';
+import { probeBackend } from './probes';
+
+setWasmPaths({
+  'tfjs-backend-wasm.wasm': wasmPlain,
+  'tfjs-backend-wasm-simd.wasm': wasmSimd,
+  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
+});
+
+const session = new Session();
+
+/** The worker's API. The page sees its type through `TrainerApi`; every method takes and returns plain data. */
+const api = {
+  async init(forced?: BackendName) {
+    const choice = await initBackend(BACKEND_ORDER, { probe: probeBackend, forced, timeoutMs: 8000 });
+    return { ...choice, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, tfVersion: tf.version.tfjs };
+  },
+  loadIdxDataset: session.loadIdxDataset.bind(session),
+  setModel: session.setModel.bind(session),
+  async train(...[config, onEvent]: Parameters<Session['train']>) {
+    return session.train(config, onEvent);
+  },
+  stop: session.stop.bind(session),
+  evaluateTest: async () => {
+    const ev = await session.evaluateTest();
+    return Comlink.transfer(ev, [ev.predicted.buffer, ev.confidence.buffer]);
+  },
+  getImages: (split: 'train' | 'test', indices: number[]) => {
+    const images = session.getImages(split, indices);
+    return Comlink.transfer(images, [images.buffer]);
+  },
+  exportModel: async () => {
+    const files = await session.exportModel();
+    return Comlink.transfer(files, [files.weights]);
+  },
+  memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
+};
+
+export type TrainerApi = typeof api;
+
+Comlink.expose(api);

@@ -1,0 +1,42 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ModelSpecError, buildModel, checkOutputFits, classicMlp, summarize } from '../../src/lib/engine/models/spec';
+import { useCpu } from './helpers';
+
+beforeAll(useCpu);
+
+describe('model from spec', () => {
+  it('builds the classic MLP with the Keras shapes and 101,770 parameters', () => {
+    const model = buildModel(classicMlp(), [28, 28, 1], 1);
+    const summary = summarize(model, [28, 28, 1]);
+    expect(summary.layers.map((l) => [l.type, l.outputShape, l.params])).toEqual([
+      ['Flatten', [784], 0],
+      ['Dense', [128], 100480],
+      ['Dense', [10], 1290],
+    ]);
+    expect(summary.totalParams).toBe(101770);
+    model.dispose();
+  });
+
+  it('gives the same weights for the same seed and different ones for another seed', () => {
+    const a = buildModel(classicMlp(), [28, 28, 1], 7);
+    const b = buildModel(classicMlp(), [28, 28, 1], 7);
+    const c = buildModel(classicMlp(), [28, 28, 1], 8);
+    const w = (m: tf.LayersModel) => Array.from(m.getWeights()[0].dataSync().slice(0, 50));
+    expect(w(a)).toEqual(w(b));
+    expect(w(a)).not.toEqual(w(c));
+    [a, b, c].forEach((m) => m.dispose());
+  });
+
+  it('refuses a model whose output does not match the classes, naming the layer', () => {
+    const model = buildModel({ name: 'x', layers: [{ type: 'flatten' }, { type: 'dense', units: 5, activation: 'softmax' }] }, [28, 28, 1], 1);
+    expect(() => checkOutputFits(model, 10)).toThrow(/The last layer \(dense_2\) outputs shape \[5\] but the data has 10 classes/);
+    model.dispose();
+  });
+
+  it('refuses invalid layer settings and a model that cannot take the input', () => {
+    expect(() => buildModel({ name: 'x', layers: [] }, [4], 1)).toThrow(ModelSpecError);
+    expect(() => buildModel({ name: 'x', layers: [{ type: 'dense', units: 0, activation: 'relu' }] }, [4], 1)).toThrow(/units must be a positive integer/);
+    expect(() => buildModel({ name: 'x', layers: [{ type: 'dropout', rate: 1.5 }] }, [4], 1)).toThrow(/rate must be in \[0, 1\)/);
+  });
+});

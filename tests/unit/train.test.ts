@@ -1,0 +1,83 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { splitIndices } from '../../src/lib/engine/data/dataset';
+import { buildModel, classicMlp } from '../../src/lib/engine/models/spec';
+import { DEFAULT_CONFIG, type TrainConfig } from '../../src/lib/engine/train/config';
+import { evaluate } from '../../src/lib/engine/train/evaluate';
+import type { TrainEvent } from '../../src/lib/engine/train/events';
+import { Trainer } from '../../src/lib/engine/train/loop';
+import { loadMnist, slice, useCpu } from './helpers';
+
+beforeAll(useCpu);
+
+const config: TrainConfig = { ...DEFAULT_CONFIG, epochs: 3, batchSize: 32, validationSplit: 0.2, seed: 3 };
+
+describe('training loop', () => {
+  it('lowers the loss on a small slice of MNIST and reports every step and epoch', async () => {
+    const data = slice(await loadMnist(), 1500, 500);
+    const model = buildModel(classicMlp(), data.inputShape, config.seed);
+    const before = await evaluate(model, data, data.test);
+    const events: TrainEvent[] = [];
+    const trainer = new Trainer(model, data, config);
+    const result = await trainer.run((e) => events.push(e));
+    trainer.dispose();
+    const after = await evaluate(model, data, data.test);
+
+    const losses = events.flatMap((e) => (e.kind === 'steps' ? Array.from(e.loss) : []));
+    const stepsPerEpoch = Math.floor(1200 / 32);
+    expect(result).toMatchObject({ stopped: false, steps: 3 * stepsPerEpoch, epochs: 3 });
+    expect(losses).toHaveLength(3 * stepsPerEpoch);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(mean(losses.slice(-20))).toBeLessThan(mean(losses.slice(0, 20)) * 0.5);
+    expect(after.loss).toBeLessThan(before.loss * 0.5);
+    expect(after.accuracy).toBeGreaterThan(0.8);
+    const epochs = events.filter((e) => e.kind === 'epoch');
+    expect(epochs).toHaveLength(3);
+    for (const e of epochs) expect(e.valLoss).toBeGreaterThan(0);
+    expect(events.at(-1)).toMatchObject({ kind: 'done', stopped: false });
+    model.dispose();
+  });
+
+  it('keeps the tensor count flat across epochs', async () => {
+    const data = slice(await loadMnist(), 640, 100);
+    const model = buildModel(classicMlp(), data.inputShape, 1);
+    const counts: number[] = [];
+    const trainer = new Trainer(model, data, { ...config, epochs: 4, validationSplit: 0.1 });
+    await trainer.run((e) => {
+      if (e.kind === 'epoch') counts.push(tf.memory().numTensors);
+    });
+    trainer.dispose();
+    expect(counts).toHaveLength(4);
+    // The first epoch creates the optimizer's slots; after that nothing may grow.
+    expect(new Set(counts.slice(1)).size).toBe(1);
+    model.dispose();
+  });
+
+  it('stops at once when asked and keeps the weights learned so far', async () => {
+    const data = slice(await loadMnist(), 3200, 100);
+    const model = buildModel(classicMlp(), data.inputShape, 1);
+    const initial = model.getWeights()[0].dataSync().slice();
+    const trainer = new Trainer(model, data, { ...config, epochs: 50 });
+    let stepsSeen = 0;
+    const result = await trainer.run((e) => {
+      if (e.kind === 'steps') {
+        stepsSeen += e.loss.length;
+        if (stepsSeen >= 10) trainer.stop();
+      }
+    });
+    trainer.dispose();
+    expect(result.stopped).toBe(true);
+    expect(result.epochs).toBe(0);
+    expect(result.steps).toBeLessThan(100);
+    expect(model.getWeights()[0].dataSync()).not.toEqual(initial);
+    model.dispose();
+  });
+
+  it('splits train/validation reproducibly by seed', () => {
+    const a = splitIndices(100, 0.1, 5);
+    const b = splitIndices(100, 0.1, 5);
+    expect(a.val).toHaveLength(10);
+    expect(Array.from(a.val)).toEqual(Array.from(b.val));
+    expect(new Set([...a.train, ...a.val]).size).toBe(100);
+  });
+});

@@ -1,0 +1,33 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+/**
+ * Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer).
+ * Both the dev server and `vite preview` (what `npm start` serves) send the headers.
+ */
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  // Relative base: dist/ works from any sub-folder of a static host.
+  base: './',
+  plugins: [svelte()],
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders, port: 4173 },
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    // Minifying the worker bundle breaks TF.js's threaded WASM (shared/RUNTIME.md, gotcha 2).
+    minify: false,
+    chunkSizeWarningLimit: 4000,
+  },
+  test: {
+    include: ['tests/unit/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 120_000,
+    pool: 'forks',
+  },
+});
