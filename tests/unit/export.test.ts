@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadLayersModelFromFiles, saveLayersModel } from '../../src/lib/engine/export/layers-format';
-import { buildModel, classicMlp } from '../../src/lib/engine/models/spec';
+import { buildModel } from '../../src/lib/engine/models/build';
+import { classicMlp } from '../../src/lib/engine/models/spec';
 import { DEFAULT_CONFIG } from '../../src/lib/engine/train/config';
 import { Trainer } from '../../src/lib/engine/train/loop';
 import { loadMnist, slice, useCpu } from './helpers';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ModelSpecError, buildModel, checkOutputFits, classicMlp, summarize } from '../../src/lib/engine/models/spec';
+import { buildModel, checkOutputFits, summarize } from '../../src/lib/engine/models/build';
+import { ModelSpecError, classicMlp } from '../../src/lib/engine/models/spec';
 import { useCpu } from './helpers';
 
 beforeAll(useCpu);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { splitIndices } from '../../src/lib/engine/data/dataset';
-import { buildModel, classicMlp } from '../../src/lib/engine/models/spec';
+import { buildModel } from '../../src/lib/engine/models/build';
+import { classicMlp } from '../../src/lib/engine/models/spec';
 import { DEFAULT_CONFIG, type TrainConfig } from '../../src/lib/engine/train/config';
 import { evaluate } from '../../src/lib/engine/train/evaluate';
 import type { TrainEvent } from '../../src/lib/engine/train/events';

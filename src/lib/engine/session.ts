@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { classCounts, featureSize, type Dataset } from './data/dataset';
 import { loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from './data/mnist';
 import { saveLayersModel, type LayersModelFiles } from './export/layers-format';
-import { buildModel, checkOutputFits, summarize, type ModelSpec, type ModelSummary } from './models/spec';
+import { buildModel, checkOutputFits, summarize } from './models/build';
+import type { ModelSpec, ModelSummary } from './models/spec';
 import { validateConfig, type TrainConfig } from './train/config';
 import { evaluate, type Evaluation } from './train/evaluate';
 import type { TrainEventListener } from './train/events';
@@ -111,6 +112,11 @@ export class Session {
     const out = new Uint8Array(indices.length * size);
     indices.forEach((row, j) => out.set(source.subarray(row * size, (row + 1) * size), j * size));
     return out;
+  }
+
+  /** A copy of all class labels of a split. */
+  getLabels(split: 'train' | 'test'): Uint8Array {
+    return Uint8Array.from(this.requireDataset()[split].y);
   }
 
   async exportModel(): Promise<LayersModelFiles> {

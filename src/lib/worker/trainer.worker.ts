@@ -8,6 +8,8 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../engine/backend';
 import { Session } from '../engine/session';
+import type { TrainConfig } from '../engine/train/config';
+import type { TrainEventListener } from '../engine/train/events';
 import { probeBackend } from './probes';
 
 setWasmPaths({
@@ -26,8 +28,13 @@ const api = {
   },
   loadIdxDataset: session.loadIdxDataset.bind(session),
   setModel: session.setModel.bind(session),
-  async train(...[config, onEvent]: Parameters<Session['train']>) {
-    return session.train(config, onEvent);
+  /** `onEvent` arrives as a comlink proxy of the page's callback; it is released when the run ends. */
+  async train(config: TrainConfig, onEvent: TrainEventListener) {
+    try {
+      return await session.train(config, (event) => void onEvent(event));
+    } finally {
+      (onEvent as unknown as Comlink.Remote<TrainEventListener>)[Comlink.releaseProxy]();
+    }
   },
   stop: session.stop.bind(session),
   evaluateTest: async () => {
@@ -37,6 +44,10 @@ const api = {
   getImages: (split: 'train' | 'test', indices: number[]) => {
     const images = session.getImages(split, indices);
     return Comlink.transfer(images, [images.buffer]);
+  },
+  getLabels: (split: 'train' | 'test') => {
+    const labels = session.getLabels(split);
+    return Comlink.transfer(labels, [labels.buffer]);
   },
   exportModel: async () => {
     const files = await session.exportModel();

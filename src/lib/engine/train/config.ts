@@ -1,4 +1,6 @@
-import type { OptimizerName } from './optimizers';
+export type OptimizerName = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
+
+export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'rmsprop', 'adam'];
 
 /** Hyper-parameters of one run: plain data, editable in the UI, stored with the run. */
 export interface TrainConfig {

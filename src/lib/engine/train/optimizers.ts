@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 
-export type OptimizerName = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
-
-export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'rmsprop', 'adam'];
+import type { OptimizerName } from './config';
 
 /** Creates a TF.js optimizer; the caller owns it and must `dispose()` it. */
 export function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {

@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs';
+import { ModelSpecError, type LayerSpec, type ModelSpec, type ModelSummary } from './spec';
+
+function createLayer(spec: LayerSpec, index: number, seed: number, inputShape?: number[]): tf.layers.Layer {
+  const first = inputShape ? { inputShape } : {};
+  const name = `${spec.type}_${index + 1}`;
+  switch (spec.type) {
+    case 'flatten':
+      return tf.layers.flatten({ ...first, name });
+    case 'dense':
+      if (!(Number.isInteger(spec.units) && spec.units > 0)) {
+        throw new ModelSpecError(`Layer ${index + 1} (dense): units must be a positive integer, got ${spec.units}.`);
+      }
+      return tf.layers.dense({
+        ...first,
+        name,
+        units: spec.units,
+        activation: spec.activation,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + index }),
+        biasInitializer: 'zeros',
+      });
+    case 'dropout':
+      if (!(spec.rate >= 0 && spec.rate < 1)) {
+        throw new ModelSpecError(`Layer ${index + 1} (dropout): rate must be in [0, 1), got ${spec.rate}.`);
+      }
+      return tf.layers.dropout({ ...first, name, rate: spec.rate, seed: seed + index });
+  }
+}
+
+/**
+ * Builds a Sequential model from a spec, with weights initialised from `seed` (same seed, same weights).
+ * The caller owns the model and must `dispose()` it.
+ */
+export function buildModel(spec: ModelSpec, inputShape: number[], seed: number): tf.Sequential {
+  if (spec.layers.length === 0) throw new ModelSpecError('The model has no layers.');
+  const model = tf.sequential({ name: 'descent_model' });
+  try {
+    spec.layers.forEach((layer, i) => model.add(createLayer(layer, i, seed, i === 0 ? inputShape : undefined)));
+  } catch (err) {
+    model.dispose();
+    if (err instanceof ModelSpecError) throw err;
+    throw new ModelSpecError(`The model does not fit the data of shape [${inputShape.join(', ')}]: ${(err as Error).message}`);
+  }
+  return model;
+}
+
+/** Layer names, output shapes and parameter counts, as the model card shows them. */
+export function summarize(model: tf.LayersModel, inputShape: number[]): ModelSummary {
+  const layers = model.layers.map((layer) => {
+    const shape = layer.outputShape as (number | null)[];
+    return {
+      name: layer.name,
+      type: layer.getClassName(),
+      outputShape: shape.slice(1).map((d) => d ?? -1),
+      params: layer.countParams(),
+    };
+  });
+  return { layers, totalParams: layers.reduce((s, l) => s + l.params, 0), inputShape };
+}
+
+/** Checks that the model's output fits the task: one probability per class. */
+export function checkOutputFits(model: tf.LayersModel, numClasses: number): void {
+  const out = model.outputs[0].shape;
+  const last = model.layers[model.layers.length - 1];
+  if (out.length !== 2 || out[1] !== numClasses) {
+    throw new ModelSpecError(
+      `The last layer (${last.name}) outputs shape [${out.slice(1).join(', ')}] but the data has ${numClasses} classes: it must output [${numClasses}].`,
+    );
+  }
+}

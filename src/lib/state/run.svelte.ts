@@ -1,0 +1,106 @@
+import type { TrainEvent } from '../engine/train/events';
+import { Series, Smoother } from './series';
+
+export type RunStatus = 'idle' | 'training' | 'stopping' | 'done' | 'stopped' | 'error';
+
+export interface EpochRow {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  seconds: number;
+}
+
+/**
+ * The live state of one run. Per-step metrics live in typed columns outside Svelte's reactivity
+ * (100,000s of points); `version` changes whenever they grow, so charts redraw at most once a frame.
+ */
+export class RunState {
+  status = $state<RunStatus>('idle');
+  epoch = $state(0);
+  epochs = $state(0);
+  stepInEpoch = $state(0);
+  stepsPerEpoch = $state(0);
+  totalSteps = $state(0);
+  samplesPerSec = $state(0);
+  seconds = $state(0);
+  trainCount = $state(0);
+  valCount = $state(0);
+  error = $state<string | null>(null);
+  epochRows = $state<EpochRow[]>([]);
+  lastLoss = $state<number | null>(null);
+  version = $state(0);
+
+  readonly steps = new Series();
+  readonly loss = new Series();
+  readonly lossSmooth = new Series();
+  readonly accSmooth = new Series();
+  private readonly lossSmoother = new Smoother(0.95);
+  private readonly accSmoother = new Smoother(0.95);
+  private startedAt = 0;
+
+  get isActive(): boolean {
+    return this.status === 'training' || this.status === 'stopping';
+  }
+
+  /** Fraction of all steps done, 0..1. */
+  get progress(): number {
+    const total = this.epochs * this.stepsPerEpoch;
+    return total > 0 ? Math.min(1, ((this.epoch - 1) * this.stepsPerEpoch + this.stepInEpoch) / total) : 0;
+  }
+
+  reset(): void {
+    this.status = 'training';
+    this.epoch = 1;
+    this.stepInEpoch = 0;
+    this.totalSteps = 0;
+    this.samplesPerSec = 0;
+    this.seconds = 0;
+    this.error = null;
+    this.epochRows = [];
+    this.lastLoss = null;
+    for (const s of [this.steps, this.loss, this.lossSmooth, this.accSmooth]) s.clear();
+    this.lossSmoother.reset();
+    this.accSmoother.reset();
+    this.startedAt = performance.now();
+    this.version++;
+  }
+
+  apply(event: TrainEvent): void {
+    this.seconds = (performance.now() - this.startedAt) / 1000;
+    switch (event.kind) {
+      case 'start':
+        this.epochs = event.epochs;
+        this.stepsPerEpoch = event.stepsPerEpoch;
+        this.trainCount = event.trainCount;
+        this.valCount = event.valCount;
+        break;
+      case 'steps':
+        for (let i = 0; i < event.loss.length; i++) {
+          this.steps.push(event.firstStep + i + 1);
+          this.loss.push(event.loss[i]);
+          this.lossSmooth.push(this.lossSmoother.next(event.loss[i]));
+          this.accSmooth.push(this.accSmoother.next(event.accuracy[i]));
+        }
+        this.epoch = event.epoch;
+        this.stepInEpoch = event.stepInEpoch;
+        this.totalSteps = event.firstStep + event.loss.length;
+        this.samplesPerSec = event.samplesPerSec;
+        this.lastLoss = event.loss[event.loss.length - 1];
+        this.version++;
+        break;
+      case 'epoch':
+        this.epochRows = [...this.epochRows, { ...event }];
+        break;
+      case 'done':
+        this.status = event.stopped ? 'stopped' : 'done';
+        this.seconds = event.seconds;
+        break;
+      case 'error':
+        this.status = 'error';
+        this.error = event.message;
+        break;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import * as Comlink from 'comlink';
+import type { TrainerApi } from './trainer.worker';
+
+/**
+ * Owns the training worker: starts it lazily, and can terminate it (a hung or lost backend) and start
+ * a new one. All calls go through `api`, typed from the worker's own implementation.
+ */
+export class TrainerClient {
+  private worker?: Worker;
+  private remote?: Comlink.Remote<TrainerApi>;
+
+  get api(): Comlink.Remote<TrainerApi> {
+    if (!this.remote) {
+      this.worker = new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: 'descent-trainer' });
+      this.remote = Comlink.wrap<TrainerApi>(this.worker);
+    }
+    return this.remote;
+  }
+
+  /** Ends the worker at once (everything in it is lost); the next `api` access starts a fresh one. */
+  terminate(): void {
+    this.remote?.[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.worker = undefined;
+    this.remote = undefined;
+  }
+}
