@@ -14,7 +14,7 @@ export const CHROMIUM_ARGS = [
   '--enable-unsafe-webgpu',
 ];
 
-const PORT = 4173;
+const PORT = Number(process.env.E2E_PORT ?? 4173);
 
 export default defineConfig({
   testDir: 'tests/e2e',
