@@ -94,7 +94,7 @@ export class RunState {
         this.epochRows = [...this.epochRows, { ...event }];
         break;
       case 'done':
-        this.status = event.stopped ? 'stopped' : 'done';
+        if (this.status !== 'error') this.status = event.stopped ? 'stopped' : 'done';
         this.seconds = event.seconds;
         break;
       case 'error':

@@ -4,12 +4,12 @@ import { Rng } from '../rng';
 export interface Split {
   /** Row-major features, `count × featureSize`. Uint8 for images (scaled by `xScale`), Float32 otherwise. */
   x: Uint8Array | Float32Array;
-  /** Class index per example (classification). */
-  y: Uint8Array | Int32Array;
+  /** Class index per example (classification) or the target value (regression). */
+  y: Uint8Array | Int32Array | Float32Array;
   count: number;
 }
 
-export type Task = 'classification';
+export type Task = 'classification' | 'regression';
 
 export interface Dataset {
   id: string;
@@ -17,6 +17,7 @@ export interface Dataset {
   task: Task;
   /** Shape of one example, e.g. [28, 28, 1]. */
   inputShape: number[];
+  /** Number of classes (classification) or 1 (regression: one output). */
   numClasses: number;
   classNames: string[];
   /** Multiplier applied to `x` when a batch is gathered (1/255 for uint8 pixels). */
@@ -53,7 +54,7 @@ export function gatherBatch(
   start: number,
   size: number,
   xOut: Float32Array,
-  yOut: Int32Array,
+  yOut: Int32Array | Float32Array,
 ): void {
   const x = split.x;
   for (let j = 0; j < size; j++) {

@@ -1,3 +1,5 @@
+import type { LossName } from './losses';
+
 export type OptimizerName = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
 
 export const OPTIMIZERS: readonly OptimizerName[] = ['sgd', 'momentum', 'rmsprop', 'adam'];
@@ -11,6 +13,8 @@ export interface TrainConfig {
   /** Fraction of the training examples held out for validation, in [0, 1). */
   validationSplit: number;
   seed: number;
+  /** Loss to minimise; by default the one that fits the dataset's task. */
+  loss?: LossName;
 }
 
 /** The classic Keras MNIST settings. */

@@ -1,15 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { featureSize, gatherBatch, type Dataset, type Split } from '../data/dataset';
-import { sparseCategoricalCrossentropySum } from './losses';
+import { batchLossSum, defaultLoss, type LossName } from './losses';
 import { nextMacrotask } from './yield';
 
 export interface Evaluation {
   loss: number;
   accuracy: number;
   count: number;
-  /** Predicted class per example. */
+  /** Predicted class per example (classification; zeros for regression). */
   predicted: Uint8Array;
-  /** Probability of the predicted class per example. */
+  /** Probability of the predicted class (classification) or the predicted value (regression). */
   confidence: Float32Array;
 }
 
@@ -25,12 +25,14 @@ export async function evaluate(
   split: Split,
   indices?: ArrayLike<number>,
   shouldStop?: () => boolean,
+  lossName: LossName = defaultLoss(dataset.task),
 ): Promise<Evaluation> {
+  const classification = dataset.task === 'classification';
   const order = indices ?? Uint32Array.from({ length: split.count }, (_, i) => i);
   const count = order.length;
   const features = featureSize(dataset.inputShape);
   const xBuf = new Float32Array(CHUNK * features);
-  const yBuf = new Int32Array(CHUNK);
+  const yBuf = classification ? new Int32Array(CHUNK) : new Float32Array(CHUNK);
   const predicted = new Uint8Array(count);
   const confidence = new Float32Array(count);
   let lossSum = 0;
@@ -41,9 +43,9 @@ export async function evaluate(
     gatherBatch(split, features, dataset.xScale, order, start, size, xBuf, yBuf);
     const [lossT, argT, maxT] = tf.tidy(() => {
       const x = tf.tensor(xBuf.subarray(0, size * features), [size, ...dataset.inputShape]);
-      const y = tf.tensor1d(yBuf.subarray(0, size), 'int32');
-      const probs = model.predict(x) as tf.Tensor2D;
-      return [sparseCategoricalCrossentropySum(probs, y), tf.argMax(probs, 1), tf.max(probs, 1)];
+      const y = tf.tensor1d(yBuf.subarray(0, size), classification ? 'int32' : 'float32');
+      const out = model.predict(x) as tf.Tensor2D;
+      return [batchLossSum(lossName, out, y), tf.argMax(out, 1), classification ? tf.max(out, 1) : tf.reshape(out, [-1])];
     });
     try {
       const [l, arg, max] = await Promise.all([lossT.data(), argT.data(), maxT.data()]);
@@ -51,12 +53,12 @@ export async function evaluate(
       for (let j = 0; j < size; j++) {
         predicted[start + j] = arg[j];
         confidence[start + j] = max[j];
-        if (arg[j] === yBuf[j]) correct++;
+        if (classification && arg[j] === yBuf[j]) correct++;
       }
     } finally {
       tf.dispose([lossT, argT, maxT]);
     }
     await nextMacrotask();
   }
-  return { loss: lossSum / Math.max(1, count), accuracy: correct / Math.max(1, count), count, predicted, confidence };
+  return { loss: lossSum / Math.max(1, count), accuracy: classification ? correct / Math.max(1, count) : NaN, count, predicted, confidence };
 }

@@ -14,7 +14,12 @@ export type TrainEvent =
       /** Global index of the first step in `loss`. */
       firstStep: number;
       loss: Float32Array;
+      /** Batch accuracy (classification) or NaN per step. */
       accuracy: Float32Array;
+      /** Learning rate used at each step. */
+      learningRate: Float32Array;
+      /** Global L2 norm of the gradient at each step. */
+      gradNorm: Float32Array;
       epoch: number;
       /** Steps done in the current epoch after the last of these steps. */
       stepInEpoch: number;

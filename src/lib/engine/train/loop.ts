@@ -4,8 +4,10 @@ import { Rng } from '../rng';
 import type { TrainConfig } from './config';
 import { evaluate } from './evaluate';
 import type { TrainEventListener } from './events';
-import { accuracy, sparseCategoricalCrossentropy } from './losses';
-import { createOptimizer } from './optimizers';
+import type { TrainerHooks } from './hooks';
+import { accuracy, batchLoss, defaultLoss, type LossName } from './losses';
+import { createOptimizer, setOptimizerParams } from './optimizers';
+import { StepReporter } from './reporter';
 import { nextMacrotask } from './yield';
 
 /** How often progress is sent (ms): at most ~30 messages a second. */
@@ -18,7 +20,12 @@ export interface TrainResult {
   steps: number;
   epochs: number;
   seconds: number;
+  /** Set when the run ended because the loss became NaN/Inf. */
+  diverged?: boolean;
 }
+
+/** One step's outputs: scalars the reporter reads back and disposes. */
+export type StepScalars = [loss: tf.Scalar, accuracy: tf.Scalar, gradNorm: tf.Scalar];
 
 /**
  * Custom training loop: batches are gathered from the dataset's typed arrays through a seeded
@@ -29,13 +36,18 @@ export interface TrainResult {
 export class Trainer {
   private stopRequested = false;
   private readonly optimizer: tf.Optimizer;
+  private readonly lossName: LossName;
+  private currentLr: number;
 
   constructor(
     private readonly model: tf.LayersModel,
     private readonly dataset: Dataset,
     private readonly config: TrainConfig,
+    private readonly hooks: TrainerHooks = {},
   ) {
     this.optimizer = createOptimizer(config.optimizer, config.learningRate);
+    this.lossName = config.loss ?? defaultLoss(dataset.task);
+    this.currentLr = config.learningRate;
   }
 
   /** Asks the loop to end after the current step. */
@@ -48,13 +60,14 @@ export class Trainer {
   }
 
   async run(onEvent: TrainEventListener): Promise<TrainResult> {
-    const { dataset, config, model } = this;
+    const { dataset, config, model, hooks } = this;
     const features = featureSize(dataset.inputShape);
     const { train: trainIdx, val: valIdx } = splitIndices(dataset.train.count, config.validationSplit, config.seed);
     const batch = Math.min(config.batchSize, trainIdx.length);
     const stepsPerEpoch = Math.floor(trainIdx.length / batch);
+    const totalSteps = stepsPerEpoch * config.epochs;
     const xBuf = new Float32Array(batch * features);
-    const yBuf = new Int32Array(batch);
+    const yBuf = dataset.task === 'classification' ? new Int32Array(batch) : new Float32Array(batch);
     const order = new Uint32Array(trainIdx.length);
     const rng = new Rng(config.seed);
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -63,6 +76,7 @@ export class Trainer {
 
     let step = 0;
     let epoch = 0;
+    let diverged = false;
     for (; epoch < config.epochs && !this.stopRequested; epoch++) {
       const epochStart = performance.now();
       rng.permutation(order);
@@ -71,18 +85,24 @@ export class Trainer {
       let lastYield = performance.now();
       let s = 0;
       for (; s < stepsPerEpoch && !this.stopRequested; s++, step++) {
+        this.applySchedule(step, totalSteps);
         gatherBatch(dataset.train, features, dataset.xScale, order, s * batch, batch, xBuf, yBuf);
-        reporter.add(this.trainStep(xBuf, yBuf, batch, vars));
+        reporter.add(this.trainStep(xBuf, yBuf, batch, vars), this.currentLr);
         const now = performance.now();
-        if (now - reporter.lastFlush >= REPORT_MS) await reporter.flush(s + 1);
+        if (now - reporter.lastFlush >= REPORT_MS && !(await reporter.flush(s + 1)).finite) break;
         if (now - lastYield >= YIELD_MS) {
           await nextMacrotask();
           lastYield = performance.now();
         }
       }
       const trainStats = await reporter.flush(s);
+      if (!trainStats.finite) {
+        diverged = true;
+        onEvent({ kind: 'error', message: divergenceMessage(this.currentLr) });
+        break;
+      }
       if (this.stopRequested && s < stepsPerEpoch) break;
-      const val = valIdx.length > 0 ? await evaluate(model, dataset, dataset.train, valIdx, () => this.stopRequested) : null;
+      const val = valIdx.length > 0 ? await evaluate(model, dataset, dataset.train, valIdx, () => this.stopRequested, this.lossName) : null;
       onEvent({
         kind: 'epoch',
         epoch: epoch + 1,
@@ -92,28 +112,42 @@ export class Trainer {
         valAccuracy: val?.accuracy ?? null,
         seconds: (performance.now() - epochStart) / 1000,
       });
+      const verdict = await hooks.onEpochEnd?.({ epoch: epoch + 1, step, model, trainLoss: trainStats.meanLoss, valLoss: val?.loss ?? null, valAccuracy: val?.accuracy ?? null });
+      if (verdict === 'stop') {
+        epoch++;
+        break;
+      }
     }
-    const result = { stopped: this.stopRequested, steps: step, epochs: epoch, seconds: (performance.now() - t0) / 1000 };
-    onEvent({ kind: 'done', ...result });
+    const result: TrainResult = { stopped: this.stopRequested || diverged, steps: step, epochs: epoch, seconds: (performance.now() - t0) / 1000, ...(diverged ? { diverged } : {}) };
+    onEvent({ kind: 'done', stopped: result.stopped, steps: result.steps, epochs: result.epochs, seconds: result.seconds });
     return result;
   }
 
-  /** One optimizer step. Returns [loss, accuracy] scalars that the caller disposes. */
-  private trainStep(xBuf: Float32Array, yBuf: Int32Array, batch: number, vars: tf.Variable[]): [tf.Scalar, tf.Scalar] {
+  private applySchedule(step: number, totalSteps: number): void {
+    const { hooks } = this;
+    if (!hooks.learningRateAt && !hooks.momentumAt) return;
+    const lr = hooks.learningRateAt?.(step, totalSteps) ?? this.config.learningRate;
+    const momentum = hooks.momentumAt?.(step, totalSteps);
+    setOptimizerParams(this.optimizer, lr, momentum);
+    this.currentLr = lr;
+  }
+
+  /** One optimizer step. Returns scalars (loss, accuracy, gradient norm) that the caller disposes. */
+  private trainStep(xBuf: Float32Array, yBuf: Int32Array | Float32Array, batch: number, vars: tf.Variable[]): StepScalars {
+    const classification = this.dataset.task === 'classification';
     const x = tf.tensor(xBuf, [batch, ...this.dataset.inputShape]);
-    const y = tf.tensor1d(yBuf, 'int32');
+    const y = tf.tensor1d(yBuf, classification ? 'int32' : 'float32');
     let acc: tf.Scalar | undefined;
     try {
-      const loss = this.optimizer.minimize(
-        () => {
-          const probs = this.model.apply(x, { training: true }) as tf.Tensor2D;
-          acc = tf.keep(accuracy(probs, y));
-          return sparseCategoricalCrossentropy(probs, y);
-        },
-        true,
-        vars,
-      ) as tf.Scalar;
-      return [loss, acc!];
+      const { value, grads } = tf.variableGrads(() => {
+        const out = this.model.apply(x, { training: true }) as tf.Tensor2D;
+        acc = tf.keep(classification ? accuracy(out, y) : tf.scalar(NaN));
+        return batchLoss(this.lossName, out, y);
+      }, vars);
+      const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+      this.optimizer.applyGradients(grads);
+      tf.dispose(Object.values(grads));
+      return [value, acc!, gradNorm];
     } finally {
       tf.dispose([x, y]);
     }
@@ -124,55 +158,6 @@ export class Trainer {
   }
 }
 
-/** Collects per-step loss/accuracy scalars and reads them back in one go, asynchronously. */
-class StepReporter {
-  private pending: tf.Scalar[] = [];
-  private firstPendingStep: number;
-  private lossSum = 0;
-  private accSum = 0;
-  private counted = 0;
-  lastFlush = performance.now();
-  private samplesSinceFlush = 0;
-
-  constructor(
-    private readonly onEvent: TrainEventListener,
-    private readonly epoch: number,
-    firstStep: number,
-    private readonly batch: number,
-  ) {
-    this.firstPendingStep = firstStep;
-  }
-
-  add([loss, acc]: [tf.Scalar, tf.Scalar]): void {
-    this.pending.push(loss, acc);
-    this.samplesSinceFlush += this.batch;
-  }
-
-  async flush(stepInEpoch: number): Promise<{ meanLoss: number; meanAccuracy: number }> {
-    const n = this.pending.length / 2;
-    if (n > 0) {
-      const scalars = this.pending;
-      this.pending = [];
-      const stacked = tf.stack(scalars);
-      tf.dispose(scalars);
-      const values = (await stacked.data()) as Float32Array;
-      stacked.dispose();
-      const loss = new Float32Array(n);
-      const acc = new Float32Array(n);
-      for (let i = 0; i < n; i++) {
-        loss[i] = values[2 * i];
-        acc[i] = values[2 * i + 1];
-        this.lossSum += loss[i];
-        this.accSum += acc[i];
-      }
-      this.counted += n;
-      const now = performance.now();
-      const samplesPerSec = (this.samplesSinceFlush * 1000) / Math.max(1e-3, now - this.lastFlush);
-      this.onEvent({ kind: 'steps', firstStep: this.firstPendingStep, loss, accuracy: acc, epoch: this.epoch + 1, stepInEpoch, samplesPerSec });
-      this.firstPendingStep += n;
-      this.samplesSinceFlush = 0;
-      this.lastFlush = now;
-    }
-    return { meanLoss: this.lossSum / Math.max(1, this.counted), meanAccuracy: this.accSum / Math.max(1, this.counted) };
-  }
+function divergenceMessage(lr: number): string {
+  return `The loss became NaN or infinite at learning rate ${lr}: the steps were too large and the weights blew up. Try a learning rate 10× lower.`;
 }

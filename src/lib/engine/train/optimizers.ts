@@ -18,3 +18,26 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
       return tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
   }
 }
+
+/**
+ * Changes the learning rate (and momentum or Adam's β₁ where given) of a live optimizer, for schedules.
+ * TF.js optimizers read these at every step; SGD and momentum keep them as scalar tensors, which are
+ * replaced (the old ones disposed). Not part of TF.js's public typings, hence the casts.
+ */
+export function setOptimizerParams(optimizer: tf.Optimizer, learningRate: number, momentum?: number): void {
+  if (optimizer instanceof tf.SGDOptimizer) {
+    optimizer.setLearningRate(learningRate);
+    if (momentum !== undefined && optimizer instanceof tf.MomentumOptimizer) {
+      const o = optimizer as unknown as { m: tf.Scalar; momentum: number };
+      if (o.momentum !== momentum) {
+        o.m.dispose();
+        o.m = tf.keep(tf.scalar(momentum));
+        o.momentum = momentum;
+      }
+    }
+    return;
+  }
+  const o = optimizer as unknown as { learningRate: number; beta1?: number };
+  o.learningRate = learningRate;
+  if (momentum !== undefined && optimizer instanceof tf.AdamOptimizer) o.beta1 = momentum;
+}

@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs';
+import type { TrainEventListener } from './events';
+import type { StepScalars } from './loop';
+
+const PER_STEP = 3;
+
+/** Collects per-step scalars and reads them back in one go, asynchronously, as one coalesced event. */
+export class StepReporter {
+  private pending: tf.Scalar[] = [];
+  private pendingLr: number[] = [];
+  private firstPendingStep: number;
+  private lossSum = 0;
+  private accSum = 0;
+  private counted = 0;
+  private samplesSinceFlush = 0;
+  lastFlush = performance.now();
+
+  constructor(
+    private readonly onEvent: TrainEventListener,
+    private readonly epoch: number,
+    firstStep: number,
+    private readonly batch: number,
+  ) {
+    this.firstPendingStep = firstStep;
+  }
+
+  add(scalars: StepScalars, learningRate: number): void {
+    this.pending.push(...scalars);
+    this.pendingLr.push(learningRate);
+    this.samplesSinceFlush += this.batch;
+  }
+
+  /** Reads pending values, sends one 'steps' event. `finite` is false once a loss is NaN/Inf. */
+  async flush(stepInEpoch: number): Promise<{ meanLoss: number; meanAccuracy: number; finite: boolean }> {
+    const n = this.pending.length / PER_STEP;
+    let finite = true;
+    if (n > 0) {
+      const scalars = this.pending;
+      this.pending = [];
+      const stacked = tf.stack(scalars);
+      tf.dispose(scalars);
+      const values = (await stacked.data()) as Float32Array;
+      stacked.dispose();
+      const loss = new Float32Array(n);
+      const acc = new Float32Array(n);
+      const gradNorm = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        loss[i] = values[PER_STEP * i];
+        acc[i] = values[PER_STEP * i + 1];
+        gradNorm[i] = values[PER_STEP * i + 2];
+        if (!Number.isFinite(loss[i])) finite = false;
+        this.lossSum += loss[i];
+        this.accSum += acc[i];
+      }
+      this.counted += n;
+      const learningRate = Float32Array.from(this.pendingLr);
+      this.pendingLr = [];
+      const now = performance.now();
+      const samplesPerSec = (this.samplesSinceFlush * 1000) / Math.max(1e-3, now - this.lastFlush);
+      this.onEvent({ kind: 'steps', firstStep: this.firstPendingStep, loss, accuracy: acc, learningRate, gradNorm, epoch: this.epoch + 1, stepInEpoch, samplesPerSec });
+      this.firstPendingStep += n;
+      this.samplesSinceFlush = 0;
+      this.lastFlush = now;
+    }
+    return { meanLoss: this.lossSum / Math.max(1, this.counted), meanAccuracy: this.accSum / Math.max(1, this.counted), finite: finite && Number.isFinite(this.lossSum) };
+  }
+}
