@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { classCounts, featureSize, type Dataset } from './data/dataset';
 import { loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from './data/mnist';
+import { generateSynthetic, type SyntheticOptions } from './data/synthetic';
 import { saveLayersModel, type LayersModelFiles } from './export/layers-format';
 import { buildModel, checkOutputFits, summarize } from './models/build';
 import type { ModelSpec, ModelSummary } from './models/spec';
@@ -20,7 +21,8 @@ export interface DatasetSummary {
   numClasses: number;
   classNames: string[];
   trainClassCounts: number[];
-  /** The first `sampleCount` training images (uint8, row-major) and their labels. */
+  task: Dataset['task'];
+  /** The first training images (uint8, row-major; empty for non-image data) and their labels or targets. */
   sampleImages: Uint8Array;
   sampleLabels: number[];
 }
@@ -38,7 +40,15 @@ export class Session {
   private trainer?: Trainer;
 
   async loadIdxDataset(files: IdxFiles, info: IdxDatasetInfo): Promise<DatasetSummary> {
-    const dataset = await loadIdxDataset(files, info);
+    return this.setDataset(await loadIdxDataset(files, info));
+  }
+
+  loadSynthetic(options: SyntheticOptions): DatasetSummary {
+    return this.setDataset(generateSynthetic(options));
+  }
+
+  /** Makes `dataset` the current one (every loader ends here) and describes it for the dataset card. */
+  setDataset(dataset: Dataset): DatasetSummary {
     this.dataset = dataset;
     const size = featureSize(dataset.inputShape);
     const n = Math.min(SAMPLE_COUNT, dataset.train.count);
@@ -51,8 +61,9 @@ export class Session {
       inputShape: dataset.inputShape,
       numClasses: dataset.numClasses,
       classNames: dataset.classNames,
-      trainClassCounts: classCounts(dataset.train, dataset.numClasses),
-      sampleImages: Uint8Array.from(dataset.train.x.subarray(0, n * size)),
+      trainClassCounts: dataset.task === 'classification' ? classCounts(dataset.train, dataset.numClasses) : [],
+      task: dataset.task,
+      sampleImages: dataset.train.x instanceof Uint8Array ? Uint8Array.from(dataset.train.x.subarray(0, n * size)) : new Uint8Array(0),
       sampleLabels: Array.from(dataset.train.y.subarray(0, n)),
     };
   }

@@ -27,6 +27,7 @@ const api = {
     return { ...choice, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, tfVersion: tf.version.tfjs };
   },
   loadIdxDataset: session.loadIdxDataset.bind(session),
+  loadSynthetic: session.loadSynthetic.bind(session),
   setModel: session.setModel.bind(session),
   /** `onEvent` arrives as a comlink proxy of the page's callback; it is released when the run ends. */
   async train(config: TrainConfig, onEvent: TrainEventListener) {
