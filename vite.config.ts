@@ -23,6 +23,10 @@ export default defineConfig({
     // Minifying the worker bundle breaks TF.js's threaded WASM (shared/RUNTIME.md, gotcha 2).
     minify: false,
     chunkSizeWarningLimit: 4000,
+    rolldownOptions: {
+      // The benchmark page (npm run bench) is built beside the app and drives the same worker.
+      input: { main: 'index.html', bench: 'bench/page.html' },
+    },
   },
   test: {
     include: ['tests/unit/**/*.test.ts'],

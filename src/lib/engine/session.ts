@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { measureModelFit, measureThroughput, type ThroughputResult } from './bench';
 import { classCounts, featureSize, type Dataset } from './data/dataset';
 import { loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from './data/mnist';
 import { generateSynthetic, type SyntheticOptions } from './data/synthetic';
@@ -100,6 +101,16 @@ export class Session {
       trainer.dispose();
       this.trainer = undefined;
     }
+  }
+
+  /** Training throughput of our loop on the current dataset (see engine/bench.ts). */
+  benchThroughput(spec: ModelSpec, config: TrainConfig, warmupMs?: number, measureMs?: number): Promise<ThroughputResult> {
+    return measureThroughput(this.requireDataset(), spec, config, warmupMs, measureMs);
+  }
+
+  /** The same measured with plain `model.fit`, as a reference. */
+  benchModelFit(spec: ModelSpec, config: TrainConfig, samples?: number): Promise<ThroughputResult> {
+    return measureModelFit(this.requireDataset(), spec, config, samples);
   }
 
   stop(): void {

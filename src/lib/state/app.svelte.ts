@@ -1,13 +1,13 @@
 import * as Comlink from 'comlink';
 import type { BackendName } from '../engine/backend';
-import { IDX_FILE_NAMES, MNIST_INFO, type IdxFiles } from '../engine/data/mnist';
+import { MNIST_INFO } from '../engine/data/mnist';
 import { classicMlp, type ModelSpec, type ModelSummary } from '../engine/models/spec';
 import type { DatasetSummary } from '../engine/session';
 import { DEFAULT_CONFIG, type TrainConfig } from '../engine/train/config';
 import type { TrainEvent } from '../engine/train/events';
 import { t } from '../i18n';
 import { downloadFile } from '../io/download';
-import { fetchBytes } from '../io/fetch-files';
+import { fetchIdxFiles } from '../io/builtin-data';
 import { TrainerClient } from '../worker/client';
 import { RunState } from './run.svelte';
 
@@ -104,18 +104,7 @@ export class AppState {
   async loadMnist(): Promise<void> {
     this.datasetLoading = 0;
     try {
-      const keys = Object.keys(IDX_FILE_NAMES) as (keyof IdxFiles)[];
-      const received = new Map<string, [number, number]>();
-      const buffers = await Promise.all(
-        keys.map((key) =>
-          fetchBytes(`data/mnist/${IDX_FILE_NAMES[key]}`, (got, total) => {
-            received.set(key, [got, total]);
-            const [a, b] = [...received.values()].reduce(([x, y], [g, tt]) => [x + g, y + tt], [0, 0]);
-            this.datasetLoading = b > 0 ? Math.round((100 * a) / b) : 0;
-          }),
-        ),
-      );
-      const files = Object.fromEntries(keys.map((k, i) => [k, buffers[i]])) as unknown as IdxFiles;
+      const { files, buffers } = await fetchIdxFiles('mnist', '', (pct) => (this.datasetLoading = pct));
       this.dataset = await this.client.api.loadIdxDataset(Comlink.transfer(files, buffers), MNIST_INFO);
     } catch (err) {
       this.notify('error', t.dataset.failed(errorMessage(err)));

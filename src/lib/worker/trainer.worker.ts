@@ -38,6 +38,8 @@ const api = {
     }
   },
   stop: session.stop.bind(session),
+  benchThroughput: session.benchThroughput.bind(session),
+  benchModelFit: session.benchModelFit.bind(session),
   evaluateTest: async () => {
     const ev = await session.evaluateTest();
     return Comlink.transfer(ev, [ev.predicted.buffer, ev.confidence.buffer]);

@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs';
+import { featureSize, type Dataset } from './data/dataset';
+import { buildModel } from './models/build';
+import type { ModelSpec } from './models/spec';
+import type { TrainConfig } from './train/config';
+import { Trainer } from './train/loop';
+
+export interface ThroughputResult {
+  batchSize: number;
+  samplesPerSec: number;
+  measuredSteps: number;
+  seconds: number;
+}
+
+/**
+ * Samples/s of our training loop: a fresh model from `spec`, `warmupMs` of steps first (shader
+ * compilation, allocation), then steps for `measureMs`, timed from the loop's own coalesced reports.
+ */
+export async function measureThroughput(
+  dataset: Dataset,
+  spec: ModelSpec,
+  config: TrainConfig,
+  warmupMs = 1000,
+  measureMs = 3000,
+): Promise<ThroughputResult> {
+  const model = buildModel(spec, dataset.inputShape, config.seed);
+  const trainer = new Trainer(model, dataset, { ...config, epochs: 1000, validationSplit: 0 });
+  const t0 = performance.now();
+  let startAt = 0;
+  let startStep = 0;
+  let lastAt = 0;
+  let lastStep = 0;
+  try {
+    await trainer.run((e) => {
+      if (e.kind !== 'steps') return;
+      const now = performance.now();
+      const stepsDone = e.firstStep + e.loss.length;
+      if (!startAt) {
+        if (now - t0 >= warmupMs) [startAt, startStep] = [now, stepsDone];
+        return;
+      }
+      [lastAt, lastStep] = [now, stepsDone];
+      if (now - startAt >= measureMs) trainer.stop();
+    });
+  } finally {
+    trainer.dispose();
+    model.dispose();
+  }
+  const seconds = (lastAt - startAt) / 1000;
+  const measuredSteps = lastStep - startStep;
+  return { batchSize: config.batchSize, samplesPerSec: (measuredSteps * config.batchSize) / Math.max(seconds, 1e-9), measuredSteps, seconds };
+}
+
+/**
+ * Reference: plain TF.js `model.fit` on the same model, optimizer and batch size, over `samples`
+ * examples already in one tensor (so data handling costs it nothing). One warm-up epoch, then one timed.
+ */
+export async function measureModelFit(dataset: Dataset, spec: ModelSpec, config: TrainConfig, samples = 8192): Promise<ThroughputResult> {
+  const n = Math.min(samples, dataset.train.count);
+  const size = featureSize(dataset.inputShape);
+  const xs = tf.tidy(() => tf.mul(tf.tensor(Float32Array.from(dataset.train.x.subarray(0, n * size)), [n, ...dataset.inputShape]), dataset.xScale));
+  const ys = tf.tensor1d(Float32Array.from(dataset.train.y.subarray(0, n)));
+  const model = buildModel(spec, dataset.inputShape, config.seed);
+  const optimizer =
+    config.optimizer === 'adam' ? tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7) : config.optimizer === 'rmsprop' ? tf.train.rmsprop(config.learningRate) : config.optimizer === 'momentum' ? tf.train.momentum(config.learningRate, 0.9) : tf.train.sgd(config.learningRate);
+  model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
+  try {
+    await model.fit(xs, ys, { batchSize: config.batchSize, epochs: 1, shuffle: true, verbose: 0 });
+    const t0 = performance.now();
+    await model.fit(xs, ys, { batchSize: config.batchSize, epochs: 1, shuffle: true, verbose: 0 });
+    const seconds = (performance.now() - t0) / 1000;
+    return { batchSize: config.batchSize, samplesPerSec: n / seconds, measuredSteps: Math.ceil(n / config.batchSize), seconds };
+  } finally {
+    tf.dispose([xs, ys]);
+    model.dispose();
+    optimizer.dispose();
+  }
+}
