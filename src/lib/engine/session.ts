@@ -10,6 +10,9 @@ import { validateConfig, type TrainConfig } from './train/config';
 import { evaluate, type Evaluation } from './train/evaluate';
 import type { TrainEventListener } from './train/events';
 import { Trainer, type TrainResult } from './train/loop';
+import { scheduleHooks } from './train/schedules';
+import { findBatchSize, type BatchDecision, type BatchRow } from './tune/batch-finder';
+import { lrRangeTest, type RangeTestPoint, type RangeTestResult } from './tune/lr-finder';
 
 /** What the dataset card shows. */
 export interface DatasetSummary {
@@ -39,6 +42,8 @@ export class Session {
   private spec?: ModelSpec;
   private model?: tf.Sequential;
   private trainer?: Trainer;
+  private isTuning = false;
+  private tuneStop = false;
 
   async loadIdxDataset(files: IdxFiles, info: IdxDatasetInfo): Promise<DatasetSummary> {
     return this.setDataset(await loadIdxDataset(files, info));
@@ -93,7 +98,8 @@ export class Session {
     const errors = validateConfig(config, dataset.train.count);
     if (errors.length) throw new Error(`Invalid settings: ${errors.join('; ')}.`);
     this.setModel(this.spec, config.seed);
-    const trainer = new Trainer(this.model!, dataset, config);
+    const hooks = scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs);
+    const trainer = new Trainer(this.model!, dataset, config, hooks);
     this.trainer = trainer;
     try {
       return await trainer.run(onEvent);
@@ -113,8 +119,37 @@ export class Session {
     return measureModelFit(this.requireDataset(), spec, config, samples);
   }
 
+  /** Learning-rate range test on a fresh model from `config.seed` (the weights a run would start from). */
+  async rangeTest(config: TrainConfig, onPoint?: (p: RangeTestPoint, index: number, total: number) => void): Promise<RangeTestResult> {
+    return this.tuning(config, (model, dataset) =>
+      lrRangeTest(model, dataset, { optimizer: config.optimizer, batchSize: config.batchSize, seed: config.seed, validationSplit: config.validationSplit }, onPoint, () => this.tuneStop),
+    );
+  }
+
+  /** Batch-size finder on a fresh model from `config.seed`. */
+  async findBatchSize(config: TrainConfig, onRow?: (row: BatchRow) => void): Promise<BatchDecision> {
+    return this.tuning(config, (model, dataset) =>
+      findBatchSize(model, dataset, { optimizer: config.optimizer, learningRate: config.learningRate, seed: config.seed, validationSplit: config.validationSplit }, onRow, () => this.tuneStop),
+    );
+  }
+
+  private async tuning<T>(config: TrainConfig, job: (model: tf.LayersModel, dataset: Dataset) => Promise<T>): Promise<T> {
+    const dataset = this.requireDataset();
+    if (!this.spec) throw new Error('Choose a model before tuning.');
+    if (this.trainer || this.isTuning) throw new Error('A run is already in progress.');
+    this.setModel(this.spec, config.seed);
+    this.isTuning = true;
+    this.tuneStop = false;
+    try {
+      return await job(this.model!, dataset);
+    } finally {
+      this.isTuning = false;
+    }
+  }
+
   stop(): void {
     this.trainer?.stop();
+    this.tuneStop = true;
   }
 
   get isTraining(): boolean {

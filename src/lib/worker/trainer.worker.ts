@@ -10,6 +10,8 @@ import { BACKEND_ORDER, initBackend, type BackendName } from '../engine/backend'
 import { Session } from '../engine/session';
 import type { TrainConfig } from '../engine/train/config';
 import type { TrainEventListener } from '../engine/train/events';
+import type { BatchRow } from '../engine/tune/batch-finder';
+import type { RangeTestPoint } from '../engine/tune/lr-finder';
 import { probeBackend } from './probes';
 
 setWasmPaths({
@@ -19,6 +21,11 @@ setWasmPaths({
 });
 
 const session = new Session();
+
+/** Frees the worker's end of a callback the page passed with `Comlink.proxy`. */
+function release(callback: unknown): void {
+  (callback as Comlink.Remote<() => void>)[Comlink.releaseProxy]();
+}
 
 /** The worker's API. The page sees its type through `TrainerApi`; every method takes and returns plain data. */
 const api = {
@@ -34,7 +41,22 @@ const api = {
     try {
       return await session.train(config, (event) => void onEvent(event));
     } finally {
-      (onEvent as unknown as Comlink.Remote<TrainEventListener>)[Comlink.releaseProxy]();
+      release(onEvent);
+    }
+  },
+  /** Callbacks arrive as comlink proxies; they are released when the job ends. */
+  async rangeTest(config: TrainConfig, onPoint: (p: RangeTestPoint, index: number, total: number) => void) {
+    try {
+      return await session.rangeTest(config, (p, i, n) => void onPoint(p, i, n));
+    } finally {
+      release(onPoint);
+    }
+  },
+  async findBatchSize(config: TrainConfig, onRow: (row: BatchRow) => void) {
+    try {
+      return await session.findBatchSize(config, (row) => void onRow(row));
+    } finally {
+      release(onRow);
     }
   },
   stop: session.stop.bind(session),

@@ -1,4 +1,5 @@
 import type { LossName } from './losses';
+import type { ScheduleSpec } from './schedules';
 
 export type OptimizerName = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
 
@@ -15,6 +16,18 @@ export interface TrainConfig {
   seed: number;
   /** Loss to minimise; by default the one that fits the dataset's task. */
   loss?: LossName;
+  /** Learning-rate schedule (constant when absent). */
+  schedule?: ScheduleSpec;
+  /** What the tuner decided, when Auto chose these settings (recorded with the run and its export). */
+  tuning?: TuningRecord;
+}
+
+/** The tuner's decisions in plain words and numbers, as stored with a run. */
+export interface TuningRecord {
+  batch?: { chosen: number; noiseScale: number | null; reason: string; rows: { batchSize: number; samplesPerSec: number }[] };
+  learningRate?: { rule: 'valley' | 'steepest' | 'manual'; value: number; valley: number; steepest: number };
+  schedule: ScheduleSpec['kind'];
+  tunerSeconds: number;
 }
 
 /** The classic Keras MNIST settings. */

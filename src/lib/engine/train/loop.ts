@@ -5,9 +5,10 @@ import type { TrainConfig } from './config';
 import { evaluate } from './evaluate';
 import type { TrainEventListener } from './events';
 import type { TrainerHooks } from './hooks';
-import { accuracy, batchLoss, defaultLoss, type LossName } from './losses';
+import { defaultLoss, type LossName } from './losses';
 import { createOptimizer, setOptimizerParams } from './optimizers';
 import { StepReporter } from './reporter';
+import { StepRunner } from './step';
 import { nextMacrotask } from './yield';
 
 /** How often progress is sent (ms): at most ~30 messages a second. */
@@ -23,9 +24,6 @@ export interface TrainResult {
   /** Set when the run ended because the loss became NaN/Inf. */
   diverged?: boolean;
 }
-
-/** One step's outputs: scalars the reporter reads back and disposes. */
-export type StepScalars = [loss: tf.Scalar, accuracy: tf.Scalar, gradNorm: tf.Scalar];
 
 /**
  * Custom training loop: batches are gathered from the dataset's typed arrays through a seeded
@@ -70,7 +68,7 @@ export class Trainer {
     const yBuf = dataset.task === 'classification' ? new Int32Array(batch) : new Float32Array(batch);
     const order = new Uint32Array(trainIdx.length);
     const rng = new Rng(config.seed);
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const stepper = new StepRunner(model, dataset, this.lossName);
     const t0 = performance.now();
     onEvent({ kind: 'start', epochs: config.epochs, stepsPerEpoch, batchSize: batch, trainCount: trainIdx.length, valCount: valIdx.length });
 
@@ -87,7 +85,7 @@ export class Trainer {
       for (; s < stepsPerEpoch && !this.stopRequested; s++, step++) {
         this.applySchedule(step, totalSteps);
         gatherBatch(dataset.train, features, dataset.xScale, order, s * batch, batch, xBuf, yBuf);
-        reporter.add(this.trainStep(xBuf, yBuf, batch, vars), this.currentLr);
+        reporter.add(stepper.step(this.optimizer, xBuf, yBuf, batch), this.currentLr);
         const now = performance.now();
         if (now - reporter.lastFlush >= REPORT_MS && !(await reporter.flush(s + 1)).finite) break;
         if (now - lastYield >= YIELD_MS) {
@@ -130,27 +128,6 @@ export class Trainer {
     const momentum = hooks.momentumAt?.(step, totalSteps);
     setOptimizerParams(this.optimizer, lr, momentum);
     this.currentLr = lr;
-  }
-
-  /** One optimizer step. Returns scalars (loss, accuracy, gradient norm) that the caller disposes. */
-  private trainStep(xBuf: Float32Array, yBuf: Int32Array | Float32Array, batch: number, vars: tf.Variable[]): StepScalars {
-    const classification = this.dataset.task === 'classification';
-    const x = tf.tensor(xBuf, [batch, ...this.dataset.inputShape]);
-    const y = tf.tensor1d(yBuf, classification ? 'int32' : 'float32');
-    let acc: tf.Scalar | undefined;
-    try {
-      const { value, grads } = tf.variableGrads(() => {
-        const out = this.model.apply(x, { training: true }) as tf.Tensor2D;
-        acc = tf.keep(classification ? accuracy(out, y) : tf.scalar(NaN));
-        return batchLoss(this.lossName, out, y);
-      }, vars);
-      const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
-      this.optimizer.applyGradients(grads);
-      tf.dispose(Object.values(grads));
-      return [value, acc!, gradNorm];
-    } finally {
-      tf.dispose([x, y]);
-    }
   }
 
   dispose(): void {

@@ -25,19 +25,19 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
  * replaced (the old ones disposed). Not part of TF.js's public typings, hence the casts.
  */
 export function setOptimizerParams(optimizer: tf.Optimizer, learningRate: number, momentum?: number): void {
-  if (optimizer instanceof tf.SGDOptimizer) {
-    optimizer.setLearningRate(learningRate);
-    if (momentum !== undefined && optimizer instanceof tf.MomentumOptimizer) {
-      const o = optimizer as unknown as { m: tf.Scalar; momentum: number };
-      if (o.momentum !== momentum) {
-        o.m.dispose();
-        o.m = tf.keep(tf.scalar(momentum));
-        o.momentum = momentum;
-      }
+  // TF.js optimizers define Symbol.hasInstance loosely (Adam passes `instanceof SGDOptimizer`): use class names.
+  const kind = optimizer.getClassName();
+  if (kind === 'SGD' || kind === 'Momentum') {
+    (optimizer as tf.SGDOptimizer).setLearningRate(learningRate);
+    const o = optimizer as unknown as { m: tf.Scalar; momentum: number };
+    if (kind === 'Momentum' && momentum !== undefined && o.momentum !== momentum) {
+      o.m.dispose();
+      o.m = tf.keep(tf.scalar(momentum));
+      o.momentum = momentum;
     }
     return;
   }
   const o = optimizer as unknown as { learningRate: number; beta1?: number };
   o.learningRate = learningRate;
-  if (momentum !== undefined && optimizer instanceof tf.AdamOptimizer) o.beta1 = momentum;
+  if (kind === 'Adam' && momentum !== undefined) o.beta1 = momentum;
 }

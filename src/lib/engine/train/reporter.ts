@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainEventListener } from './events';
-import type { StepScalars } from './loop';
+import type { StepScalars } from './step';
 
 const PER_STEP = 3;
 

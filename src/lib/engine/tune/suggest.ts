@@ -1,0 +1,56 @@
+/**
+ * Learning-rate suggestions from a range-test curve (pure functions, unit-tested on synthetic curves).
+ * `lrs` ascend exponentially; `losses` are the smoothed losses at those rates.
+ */
+
+/** Bias-corrected exponential moving average (β = 0.98 in the range test). */
+export function smoothLosses(losses: readonly number[], beta = 0.98): number[] {
+  let avg = 0;
+  return losses.map((l, i) => {
+    avg = beta * avg + (1 - beta) * l;
+    return avg / (1 - Math.pow(beta, i + 1));
+  });
+}
+
+/** Index of the steepest descent of loss against log10(lr) (central differences, ends excluded). */
+export function steepestIndex(lrs: readonly number[], losses: readonly number[]): number {
+  let best = -1;
+  let bestSlope = Infinity;
+  for (let i = 1; i < losses.length - 1; i++) {
+    const slope = (losses[i + 1] - losses[i - 1]) / (Math.log10(lrs[i + 1]) - Math.log10(lrs[i - 1]));
+    if (slope < bestSlope) {
+      bestSlope = slope;
+      best = i;
+    }
+  }
+  return best < 0 ? 0 : best;
+}
+
+/**
+ * "Valley": the middle of the longest decreasing stretch of the curve before its minimum. A point is on a
+ * decreasing stretch when the loss falls faster than 5% of the curve's total drop per decade of learning
+ * rate (so the flat, slowly drifting start does not count), and gaps of up to two points are bridged (noise).
+ * The suggestion is the stretch's midpoint, in log(lr) since the sweep is geometric.
+ */
+export function valleyIndex(lrs: readonly number[], losses: readonly number[]): { index: number; start: number; end: number } {
+  const n = losses.length;
+  if (n < 3) return { index: 0, start: 0, end: Math.max(0, n - 1) };
+  const minAt = losses.indexOf(Math.min(...losses));
+  const top = Math.max(...losses.slice(0, minAt + 1));
+  const threshold = -0.05 * Math.max(top - losses[minAt], 1e-12);
+  const falling = (i: number) => {
+    const a = Math.max(0, i - 1);
+    const b = Math.min(n - 1, i + 1);
+    return (losses[b] - losses[a]) / (Math.log10(lrs[b]) - Math.log10(lrs[a])) < threshold;
+  };
+  let best = { start: minAt, end: minAt };
+  let runStart = -1;
+  let lastFalling = -10;
+  for (let i = 0; i <= minAt; i++) {
+    if (!falling(i)) continue;
+    if (i - lastFalling > 3) runStart = i;
+    lastFalling = i;
+    if (i - runStart > best.end - best.start) best = { start: runStart, end: i };
+  }
+  return { index: Math.round((best.start + best.end) / 2), ...best };
+}

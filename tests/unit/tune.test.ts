@@ -1,0 +1,149 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModel } from '../../src/lib/engine/models/build';
+import { classicMlp } from '../../src/lib/engine/models/spec';
+import { Rng } from '../../src/lib/engine/rng';
+import { learningRateAt, momentumAt, ONE_CYCLE } from '../../src/lib/engine/train/schedules';
+import { decide } from '../../src/lib/engine/tune/batch-finder';
+import { lrRangeTest, rangeTestSteps } from '../../src/lib/engine/tune/lr-finder';
+import { estimateNoiseScale, type NoiseSample } from '../../src/lib/engine/tune/noise-scale';
+import { smoothLosses, steepestIndex, valleyIndex } from '../../src/lib/engine/tune/suggest';
+import { loadMnist, slice, useCpu } from './helpers';
+
+beforeAll(useCpu);
+
+const logspace = (n: number) => Array.from({ length: n }, (_, i) => 1e-6 * Math.pow(1e7, i / (n - 1)));
+
+describe('learning-rate suggestion rules', () => {
+  it('steepest descent against log10(lr) finds the inflection of a logistic drop', () => {
+    const lrs = logspace(101);
+    // Loss falls like a logistic in log10(lr), steepest at log10(lr) = -3; blows up past 1e-0.5.
+    const losses = lrs.map((lr) => {
+      const x = Math.log10(lr);
+      return 2 / (1 + Math.exp(3 * (x + 3))) + 0.1 + (x > -0.5 ? Math.pow(10, 2 * (x + 0.5)) - 1 : 0);
+    });
+    const i = steepestIndex(lrs, losses);
+    expect(Math.log10(lrs[i])).toBeCloseTo(-3, 1);
+  });
+
+  it('valley is the middle of the longest decreasing stretch, ignoring a noisy rise before it', () => {
+    // 0..9 flat-noisy, 10..59 strictly decreasing, 60..79 rising.
+    const losses = [
+      ...Array.from({ length: 10 }, (_, i) => 3 + (i % 2) * 0.01),
+      ...Array.from({ length: 50 }, (_, i) => 2.9 - i * 0.05),
+      ...Array.from({ length: 20 }, (_, i) => 0.5 + i * 0.3),
+    ];
+    const v = valleyIndex(logspace(losses.length), losses);
+    expect(v.end).toBeGreaterThanOrEqual(58);
+    expect(v.start).toBeGreaterThanOrEqual(8);
+    expect(v.start).toBeLessThanOrEqual(10);
+    expect(v.index).toBe(Math.round((v.start + v.end) / 2));
+  });
+
+  it('smoothing is the bias-corrected moving average', () => {
+    expect(smoothLosses([2, 2, 2])).toEqual([2, 2, 2].map(() => expect.closeTo(2, 10)));
+    const s = smoothLosses([1, 3], 0.5);
+    expect(s[1]).toBeCloseTo((0.5 * 0.5 * 1 + 0.5 * 3) / (1 - 0.25), 10);
+  });
+});
+
+describe('gradient noise scale', () => {
+  it('recovers known tr(Σ) and |G|² from synthetic per-example gradients', () => {
+    const rng = new Rng(11);
+    const d = 40;
+    const G = Array.from({ length: d }, (_, i) => (i % 2 ? 0.5 : -0.25));
+    const gradSquared = G.reduce((s, g) => s + g * g, 0);
+    const sigma = 2;
+    const traceSigma = d * sigma * sigma;
+    const normal = () => Math.sqrt(-2 * Math.log(Math.max(rng.next(), 1e-12))) * Math.cos(2 * Math.PI * rng.next());
+    const batchMeanNormSq = (b: number) => {
+      const mean = new Float64Array(d);
+      for (let k = 0; k < b; k++) for (let j = 0; j < d; j++) mean[j] += (G[j] + sigma * normal()) / b;
+      return mean.reduce((s, v) => s + v * v, 0);
+    };
+    const samples: NoiseSample[] = Array.from({ length: 400 }, () => ({ small: batchMeanNormSq(8), big: batchMeanNormSq(256) }));
+    const est = estimateNoiseScale(samples, 8, 256);
+    expect(est.gradSquared).toBeCloseTo(gradSquared, 0);
+    expect(Math.abs(est.traceSigma - traceSigma) / traceSigma).toBeLessThan(0.1);
+    expect(Math.abs(est.noiseScale! - traceSigma / gradSquared) / (traceSigma / gradSquared)).toBeLessThan(0.15);
+  });
+
+  it('picks the batch size with the least predicted time and says why', () => {
+    const rows = [
+      { batchSize: 32, samplesPerSec: 6000, stepMs: 5 },
+      { batchSize: 64, samplesPerSec: 8000, stepMs: 8 },
+      { batchSize: 128, samplesPerSec: 9000, stepMs: 14 },
+      { batchSize: 256, samplesPerSec: 9500, stepMs: 27 },
+    ];
+    // (1 + B/100)/sps: 32 → 2.2e-4, 64 → 2.05e-4, 128 → 2.53e-4
+    expect(decide(rows, 100).chosen).toBe(64);
+    expect(decide(rows, 100).reason).toMatch(/Batch 256 would process more samples\/s.*batch 64 reaches the target soonest/);
+    expect(decide(rows, 1e6).chosen).toBe(256);
+    expect(decide(rows, null).chosen).toBe(256);
+  });
+});
+
+describe('one-cycle schedule', () => {
+  it('has the expected rates and momenta at its key points', () => {
+    const total = 1000;
+    const at = (s: number) => learningRateAt(ONE_CYCLE, 0.01, s, total, 100);
+    expect(at(0)).toBeCloseTo(0.01 / 25, 12);
+    expect(at(250)).toBeCloseTo(0.01, 12);
+    expect(at(125)).toBeCloseTo((0.01 + 0.01 / 25) / 2, 12);
+    expect(at(999)).toBeCloseTo(0.01 / 1e4, 12);
+    expect(momentumAt(ONE_CYCLE, 0, total)).toBeCloseTo(0.95, 12);
+    expect(momentumAt(ONE_CYCLE, 250, total)).toBeCloseTo(0.85, 12);
+    expect(momentumAt(ONE_CYCLE, 999, total)).toBeCloseTo(0.95, 12);
+    expect(learningRateAt({ kind: 'step-decay', everyEpochs: 2, gamma: 0.5 }, 0.1, 450, total, 100)).toBeCloseTo(0.025, 12);
+    expect(learningRateAt({ kind: 'constant' }, 0.1, 450, total, 100)).toBe(0.1);
+  });
+});
+
+describe('learning-rate range test', () => {
+  it('sweeps up, suggests rates inside the sweep and restores the weights exactly', async () => {
+    const data = slice(await loadMnist(), 2000, 10);
+    const model = buildModel(classicMlp(), data.inputShape, 5);
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const tensorsBefore = tf.memory().numTensors;
+    const result = await lrRangeTest(model, data, { optimizer: 'adam', batchSize: 32, seed: 1, validationSplit: 0, steps: 60 });
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    const after = model.getWeights().map((w) => Array.from(w.dataSync()));
+    expect(after).toEqual(before);
+    const lrs = result.points.map((p) => p.lr);
+    expect(lrs[0]).toBeCloseTo(1e-7, 12);
+    for (let i = 1; i < lrs.length; i++) expect(lrs[i]).toBeGreaterThan(lrs[i - 1]);
+    // The loss must have risen past its best by the end of the sweep (Adam diverges well before 10).
+    const smoothed = result.points.map((p) => p.smoothed);
+    expect(smoothed.at(-1)!).toBeGreaterThan(Math.min(...smoothed) * 1.2);
+    expect(result.valley.lr).toBeGreaterThan(1e-4);
+    expect(result.valley.lr).toBeLessThan(1e-1);
+    expect(result.suggestedLr).toBe(result.valley.lr);
+    model.dispose();
+  });
+
+  it('uses fewer steps on tiny datasets', () => {
+    expect(rangeTestSteps(60000, 32)).toBe(100);
+    expect(rangeTestSteps(300, 32)).toBe(30);
+    expect(rangeTestSteps(1000, 32)).toBe(93);
+  });
+});
+
+describe('live optimizer parameters', () => {
+  it('a changed rate and momentum take effect at the next step, for every optimizer', async () => {
+    const { createOptimizer, setOptimizerParams } = await import('../../src/lib/engine/train/optimizers');
+    for (const name of ['sgd', 'momentum', 'rmsprop', 'adam'] as const) {
+      const run = (lr: number) => {
+        const v = tf.variable(tf.scalar(1));
+        const opt = createOptimizer(name, 1e-9);
+        setOptimizerParams(opt, lr, 0.5);
+        opt.minimize(() => tf.square(v) as tf.Scalar);
+        const moved = 1 - v.dataSync()[0];
+        opt.dispose();
+        v.dispose();
+        return moved;
+      };
+      expect(run(0.1)).toBeGreaterThan(1e-3);
+      expect(run(0.01)).toBeLessThan(run(0.1));
+    }
+  });
+});
