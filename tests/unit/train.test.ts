@@ -82,3 +82,34 @@ describe('training loop', () => {
     expect(new Set([...a.train, ...a.val]).size).toBe(100);
   });
 });
+
+describe('divergence guard', () => {
+  it('stops a run whose loss explodes and says what to do', async () => {
+    const data = slice(await loadMnist(), 2000, 100);
+    const model = buildModel(classicMlp(), data.inputShape, 1);
+    const events: TrainEvent[] = [];
+    const trainer = new Trainer(model, data, { ...config, optimizer: 'sgd', learningRate: 10, epochs: 5 });
+    const result = await trainer.run((e) => events.push(e));
+    trainer.dispose();
+    expect(result.diverged).toBe(true);
+    expect(result.epochs).toBe(0);
+    const error = events.find((e) => e.kind === 'error');
+    expect(error).toMatchObject({ kind: 'error', diverged: true });
+    expect(error && 'message' in error && error.message).toMatch(/at learning rate 10: .*Try a learning rate 10× lower/);
+    model.dispose();
+  });
+
+  it('does not fire on a healthy run with a one-cycle schedule', async () => {
+    const { scheduleHooks, ONE_CYCLE } = await import('../../src/lib/engine/train/schedules');
+    const data = slice(await loadMnist(), 2000, 100);
+    const model = buildModel(classicMlp(), data.inputShape, 1);
+    const trainer = new Trainer(model, data, { ...config, learningRate: 0.003, epochs: 2 }, scheduleHooks(ONE_CYCLE, 0.003, 2));
+    const lrs: number[] = [];
+    const result = await trainer.run((e) => e.kind === 'steps' && lrs.push(...e.learningRate));
+    trainer.dispose();
+    expect(result.diverged).toBeUndefined();
+    expect(Math.max(...lrs)).toBeCloseTo(0.003, 5);
+    expect(lrs[0]).toBeCloseTo(0.003 / 25, 6);
+    model.dispose();
+  });
+});

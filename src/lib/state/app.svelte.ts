@@ -3,13 +3,17 @@ import type { BackendName } from '../engine/backend';
 import { MNIST_INFO } from '../engine/data/mnist';
 import { classicMlp, type ModelSpec, type ModelSummary } from '../engine/models/spec';
 import type { DatasetSummary } from '../engine/session';
-import { DEFAULT_CONFIG, type TrainConfig } from '../engine/train/config';
+import { DEFAULT_CONFIG, type TrainConfig, type TuningRecord } from '../engine/train/config';
+import { ONE_CYCLE } from '../engine/train/schedules';
+import type { BatchRow } from '../engine/tune/batch-finder';
+import type { LrRule, RangeTestPoint } from '../engine/tune/lr-finder';
 import type { TrainEvent } from '../engine/train/events';
 import { t } from '../i18n';
 import { downloadFile } from '../io/download';
 import { fetchIdxFiles } from '../io/builtin-data';
 import { TrainerClient } from '../worker/client';
 import { RunState } from './run.svelte';
+import { TuneState } from './tune.svelte';
 
 export interface BackendInfo {
   name: BackendName;
@@ -59,6 +63,7 @@ export class AppState {
   exporting = $state(false);
   notices = $state<Notice[]>([]);
   readonly run = new RunState();
+  readonly tune = new TuneState();
   private readonly client = new TrainerClient();
   private noticeId = 0;
 
@@ -122,13 +127,15 @@ export class AppState {
     }
   }
 
-  async train(): Promise<void> {
-    if (!this.ready || this.run.isActive) return;
+  /** Starts a run with the current settings; `tuning` records what Auto decided (absent for a hand-set run). */
+  async train(tuning?: TuningRecord): Promise<void> {
+    if (!this.ready || this.run.isActive || this.tune.isBusy) return;
     this.test = null;
-    this.run.reset();
+    const config: TrainConfig = { ...$state.snapshot(this.settings), ...(tuning ? { tuning } : {}) };
+    this.run.reset(config);
     const onEvent = Comlink.proxy((event: TrainEvent) => this.run.apply(event));
     try {
-      await this.client.api.train($state.snapshot(this.settings), onEvent);
+      await this.client.api.train(config, onEvent);
     } catch (err) {
       this.run.apply({ kind: 'error', message: errorMessage(err) });
       this.notify('error', t.train.failed(errorMessage(err)));
@@ -138,9 +145,96 @@ export class AppState {
   }
 
   async stop(): Promise<void> {
+    if (this.tune.isBusy) {
+      this.tune.cancelRequested = true;
+      await this.client.api.stop();
+      return;
+    }
     if (this.run.status !== 'training') return;
     this.run.status = 'stopping';
     await this.client.api.stop();
+  }
+
+  /** Runs the learning-rate range test at the current settings and applies its suggestion. */
+  async findLearningRate(): Promise<boolean> {
+    if (!this.ready || this.run.isActive || this.tune.isBusy) return false;
+    this.tune.cancelRequested = false;
+    this.tune.startLr();
+    const onPoint = Comlink.proxy((p: RangeTestPoint, _i: number, total: number) => this.tune.addPoint(p, total));
+    try {
+      const result = await this.client.api.rangeTest($state.snapshot(this.settings), onPoint);
+      this.tune.lrResult = result;
+      if (this.tune.cancelRequested) return this.cancelled();
+      this.applyLearningRate(result.applied, result.suggestedLr);
+      this.tune.stage = 'done';
+      return true;
+    } catch (err) {
+      return this.tuneFailed(err);
+    }
+  }
+
+  /** Sets the learning rate from a rule of the range test or a click on its curve. */
+  applyLearningRate(rule: LrRule | 'manual', lr: number): void {
+    const rounded = Number(lr.toPrecision(2));
+    this.settings.learningRate = rounded;
+    this.tune.lrRule = rule;
+    this.tune.chosenLr = rounded;
+  }
+
+  /** Measures batch sizes and applies the one with the least predicted time to target. */
+  async findBatchSize(): Promise<boolean> {
+    if (!this.ready || this.run.isActive || this.tune.isBusy) return false;
+    this.tune.cancelRequested = false;
+    this.tune.startBatch();
+    const onRow = Comlink.proxy((row: BatchRow) => this.tune.addRow(row));
+    try {
+      const decision = await this.client.api.findBatchSize($state.snapshot(this.settings), onRow);
+      if (this.tune.cancelRequested) return this.cancelled();
+      this.tune.batchDecision = decision;
+      this.settings.batchSize = decision.chosen;
+      this.tune.stage = 'done';
+      return true;
+    } catch (err) {
+      return this.tuneFailed(err);
+    }
+  }
+
+  /** Auto: batch-size finder → learning-rate range test at that size → training with one-cycle. */
+  async auto(): Promise<void> {
+    const t0 = performance.now();
+    if (!(await this.findBatchSize())) return;
+    if (!(await this.findLearningRate())) return;
+    this.settings.schedule = { ...ONE_CYCLE };
+    const d = this.tune.batchDecision!;
+    const lr = this.tune.lrResult!;
+    const tunerSeconds = (performance.now() - t0) / 1000;
+    this.tune.seconds = tunerSeconds;
+    const tuning: TuningRecord = {
+      batch: { chosen: d.chosen, noiseScale: d.noiseScale, reason: d.reason, rows: d.rows.map((r) => ({ batchSize: r.batchSize, samplesPerSec: r.samplesPerSec })) },
+      learningRate: { rule: this.tune.lrRule, value: this.settings.learningRate, valley: lr.valley.lr, steepest: lr.steepest.lr },
+      schedule: 'one-cycle',
+      tunerSeconds,
+    };
+    this.tune.stage = 'train';
+    await this.train(tuning);
+    this.tune.stage = this.run.status === 'done' ? 'done' : 'cancelled';
+  }
+
+  /** After a divergence: the same run at a tenth of the rate. */
+  async retryLower(): Promise<void> {
+    this.settings.learningRate = Number((this.settings.learningRate / 10).toPrecision(2));
+    await this.train();
+  }
+
+  private cancelled(): false {
+    this.tune.stage = 'cancelled';
+    return false;
+  }
+
+  private tuneFailed(err: unknown): false {
+    this.tune.stage = 'error';
+    this.notify('error', errorMessage(err));
+    return false;
   }
 
   async evaluateTest(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { TrainConfig } from '../engine/train/config';
 import type { TrainEvent } from '../engine/train/events';
 import { Series, Smoother } from './series';
 
@@ -50,7 +51,14 @@ export class RunState {
     return total > 0 ? Math.min(1, ((this.epoch - 1) * this.stepsPerEpoch + this.stepInEpoch) / total) : 0;
   }
 
-  reset(): void {
+  /** The settings of this run (with the tuner's decisions when Auto chose them). */
+  config = $state.raw<TrainConfig | null>(null);
+  /** True when the run ended because the loss became NaN/Inf or exploded. */
+  diverged = $state(false);
+
+  reset(config: TrainConfig): void {
+    this.config = config;
+    this.diverged = false;
     this.status = 'training';
     this.epoch = 1;
     this.stepInEpoch = 0;
@@ -100,6 +108,7 @@ export class RunState {
       case 'error':
         this.status = 'error';
         this.error = event.message;
+        this.diverged = event.diverged === true;
         break;
     }
   }

@@ -35,6 +35,6 @@ export type TrainEvent =
       seconds: number;
     }
   | { kind: 'done'; stopped: boolean; steps: number; epochs: number; seconds: number }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string; /** The loss became NaN/Inf or exploded: retry at a lower rate. */ diverged?: boolean };
 
 export type TrainEventListener = (event: TrainEvent) => void;

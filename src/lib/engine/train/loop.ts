@@ -7,7 +7,7 @@ import type { TrainEventListener } from './events';
 import type { TrainerHooks } from './hooks';
 import { defaultLoss, type LossName } from './losses';
 import { createOptimizer, setOptimizerParams } from './optimizers';
-import { StepReporter } from './reporter';
+import { ExplosionWatch, StepReporter } from './reporter';
 import { StepRunner } from './step';
 import { nextMacrotask } from './yield';
 
@@ -75,11 +75,12 @@ export class Trainer {
     let step = 0;
     let epoch = 0;
     let diverged = false;
+    const watch = new ExplosionWatch();
     for (; epoch < config.epochs && !this.stopRequested; epoch++) {
       const epochStart = performance.now();
       rng.permutation(order);
       for (let i = 0; i < order.length; i++) order[i] = trainIdx[order[i]];
-      const reporter = new StepReporter(onEvent, epoch, step, batch);
+      const reporter = new StepReporter(onEvent, epoch, step, batch, watch);
       let lastYield = performance.now();
       let s = 0;
       for (; s < stepsPerEpoch && !this.stopRequested; s++, step++) {
@@ -96,7 +97,7 @@ export class Trainer {
       const trainStats = await reporter.flush(s);
       if (!trainStats.finite) {
         diverged = true;
-        onEvent({ kind: 'error', message: divergenceMessage(this.currentLr) });
+        onEvent({ kind: 'error', message: divergenceMessage(this.currentLr, trainStats.exploded), diverged: true });
         break;
       }
       if (this.stopRequested && s < stepsPerEpoch) break;
@@ -135,6 +136,7 @@ export class Trainer {
   }
 }
 
-function divergenceMessage(lr: number): string {
-  return `The loss became NaN or infinite at learning rate ${lr}: the steps were too large and the weights blew up. Try a learning rate 10× lower.`;
+function divergenceMessage(lr: number, exploded: boolean): string {
+  const what = exploded ? 'The loss exploded (its running average grew past 4× its best)' : 'The loss became NaN or infinite';
+  return `${what} at learning rate ${lr.toPrecision(2)}: the steps were too large and the weights blew up. Try a learning rate 10× lower.`;
 }

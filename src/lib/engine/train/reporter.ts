@@ -13,6 +13,7 @@ export class StepReporter {
   private accSum = 0;
   private counted = 0;
   private samplesSinceFlush = 0;
+
   lastFlush = performance.now();
 
   constructor(
@@ -20,6 +21,7 @@ export class StepReporter {
     private readonly epoch: number,
     firstStep: number,
     private readonly batch: number,
+    private readonly watch: ExplosionWatch,
   ) {
     this.firstPendingStep = firstStep;
   }
@@ -31,7 +33,7 @@ export class StepReporter {
   }
 
   /** Reads pending values, sends one 'steps' event. `finite` is false once a loss is NaN/Inf. */
-  async flush(stepInEpoch: number): Promise<{ meanLoss: number; meanAccuracy: number; finite: boolean }> {
+  async flush(stepInEpoch: number): Promise<{ meanLoss: number; meanAccuracy: number; finite: boolean; exploded: boolean }> {
     const n = this.pending.length / PER_STEP;
     let finite = true;
     if (n > 0) {
@@ -49,6 +51,7 @@ export class StepReporter {
         acc[i] = values[PER_STEP * i + 1];
         gradNorm[i] = values[PER_STEP * i + 2];
         if (!Number.isFinite(loss[i])) finite = false;
+        this.watch.observe(loss[i]);
         this.lossSum += loss[i];
         this.accSum += acc[i];
       }
@@ -62,6 +65,24 @@ export class StepReporter {
       this.samplesSinceFlush = 0;
       this.lastFlush = now;
     }
-    return { meanLoss: this.lossSum / Math.max(1, this.counted), meanAccuracy: this.accSum / Math.max(1, this.counted), finite: finite && Number.isFinite(this.lossSum) };
+    finite = finite && Number.isFinite(this.lossSum) && !this.watch.exploded;
+    return { meanLoss: this.lossSum / Math.max(1, this.counted), meanAccuracy: this.accSum / Math.max(1, this.counted), finite, exploded: this.watch.exploded };
+  }
+}
+
+/** Watches the running loss of a whole run (bias-corrected average, β = 0.98) for an explosion. */
+export class ExplosionWatch {
+  private avg = 0;
+  private seen = 0;
+  private best = Infinity;
+  exploded = false;
+
+  observe(loss: number): void {
+    this.seen++;
+    this.avg = 0.98 * this.avg + 0.02 * loss;
+    const smoothed = this.avg / (1 - Math.pow(0.98, this.seen));
+    this.best = Math.min(this.best, smoothed);
+    // After 20 steps, a running loss past 4× its best (the start counts) means the run has blown up.
+    if (this.seen > 20 && smoothed > 4 * this.best) this.exploded = true;
   }
 }
