@@ -5,7 +5,8 @@
 import * as Comlink from 'comlink';
 import type { BackendName } from '../src/lib/engine/backend';
 import { MNIST_INFO } from '../src/lib/engine/data/mnist';
-import { classicMlp } from '../src/lib/engine/models/spec';
+import { classicMlp, type ModelSpec } from '../src/lib/engine/models/spec';
+import { autoConfig } from '../src/lib/engine/tune/auto';
 import { DEFAULT_CONFIG, type TrainConfig } from '../src/lib/engine/train/config';
 import type { TrainEvent } from '../src/lib/engine/train/events';
 import { fetchIdxFiles } from '../src/lib/io/builtin-data';
@@ -46,5 +47,62 @@ async function fullRun(overrides: Partial<TrainConfig>) {
   return { backend: info.name, result, epochs, testAccuracy: test.accuracy };
 }
 
-Object.assign(window, { descentBench: { throughput, fullRun } });
+
+type BenchData = 'mnist' | 'spiral';
+const SPIRAL_MODEL: ModelSpec = {
+  name: 'Spiral MLP',
+  layers: [
+    { type: 'dense', units: 32, activation: 'tanh' },
+    { type: 'dense', units: 32, activation: 'tanh' },
+    { type: 'dense', units: 2, activation: 'softmax' },
+  ],
+};
+
+async function setupData(data: BenchData) {
+  client.terminate();
+  const info = await client.api.init(undefined);
+  if (data === 'mnist') {
+    const { files, buffers } = await fetchIdxFiles('mnist', '../');
+    await client.api.loadIdxDataset(Comlink.transfer(files, buffers), MNIST_INFO);
+    await client.api.setModel(classicMlp(), DEFAULT_CONFIG.seed);
+  } else {
+    await client.api.loadSynthetic({ kind: 'spiral', count: 2000, noise: 0.1, seed: 7 });
+    await client.api.setModel(SPIRAL_MODEL, DEFAULT_CONFIG.seed);
+  }
+  return info;
+}
+
+/**
+ * One contender of `npm run bench -- tune`: the given settings as they are, or Auto starting from them.
+ * Tuner time is counted in Auto's wall-clock total.
+ */
+async function tuneRun(data: BenchData, auto: boolean, base: Partial<TrainConfig>, target: number, minEpochs: number) {
+  const info = await setupData(data);
+  let config: TrainConfig = { ...DEFAULT_CONFIG, ...base };
+  let tunerSeconds = 0;
+  if (auto) {
+    const t0 = performance.now();
+    const batch = await client.api.findBatchSize(config, Comlink.proxy(() => {}));
+    const lr = await client.api.rangeTest({ ...config, batchSize: batch.chosen }, Comlink.proxy(() => {}));
+    tunerSeconds = (performance.now() - t0) / 1000;
+    config = autoConfig(config, batch, lr, tunerSeconds);
+  }
+  const { epochs } = await client.api.trainTracked(config, target, minEpochs);
+  const reached = epochs.find((e) => e.testAccuracy >= target);
+  return {
+    backend: info.name,
+    auto,
+    optimizer: config.optimizer,
+    batchSize: config.batchSize,
+    learningRate: config.learningRate,
+    schedule: config.schedule?.kind ?? 'constant',
+    tunerSeconds,
+    epochs,
+    reachedEpoch: reached?.epoch ?? null,
+    reachedSeconds: reached ? reached.seconds + tunerSeconds : null,
+    finalAccuracy: epochs.at(-1)?.testAccuracy ?? 0,
+  };
+}
+
+Object.assign(window, { descentBench: { throughput, fullRun, tuneRun } });
 document.title = 'Descent benchmark: ready';

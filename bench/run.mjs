@@ -36,10 +36,49 @@ async function benchPage(browser) {
   return page;
 }
 
+async function tuneBench(browser) {
+  const run = async (data, auto, base, target, minEpochs) => {
+    const page = await benchPage(browser);
+    try {
+      return await page.evaluate((a) => window.descentBench.tuneRun(...a), [data, auto, base, target, minEpochs]);
+    } finally {
+      await page.close();
+    }
+  };
+  const describe = (name, r, target) => {
+    const at3 = r.epochs.find((e) => e.epoch === 3);
+    console.log(
+      `${name.padEnd(34)} | ${r.optimizer} lr ${r.learningRate} batch ${r.batchSize} ${r.schedule}`.padEnd(78) +
+        ` | ${r.reachedSeconds === null ? `not reached (${(r.finalAccuracy * 100).toFixed(2)}% after ${r.epochs.length} epochs)` : `${r.reachedSeconds.toFixed(1)} s, epoch ${r.reachedEpoch}`}` +
+        ` | ${at3 ? (at3.testAccuracy * 100).toFixed(2) + '%' : '–'} | ${r.tunerSeconds.toFixed(1)} s`,
+    );
+  };
+  console.log('\nTime to 97% test accuracy on MNIST (classic MLP), same backend, tuner time included in Auto');
+  console.log('contender                          | settings used                                                    | wall-clock to target | acc. after 3 epochs | tuner');
+  const target = 0.97;
+  const defaults = await run('mnist', false, {}, target, 3);
+  describe('(a) defaults: Adam 0.001, batch 32', defaults);
+  const auto = await run('mnist', true, {}, target, 3);
+  describe('(b) Auto', auto);
+  const ratio = auto.reachedSeconds && defaults.reachedSeconds ? auto.reachedSeconds / defaults.reachedSeconds : null;
+  console.log(`Auto / defaults wall-clock: ${ratio === null ? '–' : ratio.toFixed(2)} (target ≤ 0.50)`);
+  const bad = [];
+  console.log('\nAuto from deliberately bad starting points (must still converge)');
+  for (const [data, lr, tgt] of [['mnist', 10, 0.97], ['mnist', 1e-6, 0.97], ['spiral', 10, 0.95], ['spiral', 1e-6, 0.95]]) {
+    const r = await run(data, true, { optimizer: 'sgd', learningRate: lr, epochs: data === 'mnist' ? 10 : 40 }, tgt, 1);
+    describe(`Auto on ${data} from SGD at ${lr}`, r);
+    bad.push({ data, startLr: lr, target: tgt, ...r });
+  }
+  return { defaults, auto, ratio, bad };
+}
+
 const server = await startServer();
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 const results = { date: new Date().toISOString(), machine: `${(await import('node:os')).cpus()[0].model}, ${(await import('node:os')).cpus().length} cores`, backends: [], fullRun: null };
 try {
+  if (args.has('tune')) {
+    results.tune = await tuneBench(browser);
+  } else {
   console.log('\nThroughput of the classic MNIST MLP (784-128-10, Adam), samples/s after warm-up');
   console.log('backend  | batch | ours (custom loop) | plain model.fit | ours/fit | one epoch of 60,000');
   for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
@@ -71,9 +110,11 @@ try {
     for (const e of r.epochs) console.log(`  epoch ${e.epoch}: ${e.seconds.toFixed(1)} s, val. accuracy ${(e.valAccuracy * 100).toFixed(2)}%`);
     console.log(`backend ${r.backend}: ${r.result.seconds.toFixed(1)} s in all, test accuracy ${(r.testAccuracy * 100).toFixed(2)}% on 10,000 test images`);
   }
+  }
 } finally {
   await browser.close();
   process.kill(-server.pid);
 }
-writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 2));
-console.log('\nwrote bench/results.json');
+const out = args.has('tune') ? './results-tune.json' : './results.json';
+writeFileSync(new URL(out, import.meta.url), JSON.stringify(results, null, 2));
+console.log(`\nwrote bench/${out.slice(2)}`);

@@ -147,3 +147,19 @@ describe('live optimizer parameters', () => {
     }
   });
 });
+
+describe('edge rule', () => {
+  it('steps back from the blow-up when a curve never falls steadily', async () => {
+    const { suggestFromPoints } = await import('../../src/lib/engine/tune/lr-finder');
+    const lrs = logspace(100);
+    // Flat at 0.7 with small noise up to lr = 1, then rising fast.
+    const points = lrs.map((lr, i) => {
+      const smoothed = 0.7 + 0.002 * Math.sin(i) + (lr > 1 ? lr - 1 : 0);
+      return { lr, loss: smoothed, smoothed };
+    });
+    const s = suggestFromPoints(points);
+    expect(s.applied).toBe('edge');
+    expect(s.suggestedLr).toBeGreaterThan(0.05);
+    expect(s.suggestedLr).toBeLessThan(0.5);
+  });
+});

@@ -4,6 +4,8 @@ import { buildModel } from './models/build';
 import type { ModelSpec } from './models/spec';
 import type { TrainConfig } from './train/config';
 import { Trainer } from './train/loop';
+import { evaluate } from './train/evaluate';
+import type { TrainerHooks } from './train/hooks';
 
 export interface ThroughputResult {
   batchSize: number;
@@ -75,4 +77,30 @@ export async function measureModelFit(dataset: Dataset, spec: ModelSpec, config:
     model.dispose();
     optimizer.dispose();
   }
+}
+
+export interface TrackedEpoch {
+  epoch: number;
+  /** Training seconds since the run started, not counting the test evaluations made for this record. */
+  seconds: number;
+  testAccuracy: number;
+}
+
+/**
+ * Hooks for benchmarks: evaluates the test set at every epoch end, keeps the clock without that time, and
+ * stops once `targetAccuracy` is reached and at least `minEpochs` are done.
+ */
+export function testTracking(dataset: Dataset, targetAccuracy: number, minEpochs: number, log: TrackedEpoch[]): TrainerHooks {
+  const t0 = performance.now();
+  let evalMs = 0;
+  return {
+    onEpochEnd: async ({ epoch, model }) => {
+      const seconds = (performance.now() - t0 - evalMs) / 1000;
+      const e0 = performance.now();
+      const { accuracy } = await evaluate(model, dataset, dataset.test);
+      evalMs += performance.now() - e0;
+      log.push({ epoch, seconds, testAccuracy: accuracy });
+      return accuracy >= targetAccuracy && epoch >= minEpochs ? 'stop' : undefined;
+    },
+  };
 }

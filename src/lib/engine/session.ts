@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { measureModelFit, measureThroughput, type ThroughputResult } from './bench';
+import { measureModelFit, measureThroughput, testTracking, type ThroughputResult, type TrackedEpoch } from './bench';
 import { classCounts, featureSize, type Dataset } from './data/dataset';
 import { loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from './data/mnist';
 import { generateSynthetic, type SyntheticOptions } from './data/synthetic';
@@ -10,6 +10,7 @@ import { validateConfig, type TrainConfig } from './train/config';
 import { evaluate, type Evaluation } from './train/evaluate';
 import type { TrainEventListener } from './train/events';
 import { Trainer, type TrainResult } from './train/loop';
+import { mergeHooks, type TrainerHooks } from './train/hooks';
 import { scheduleHooks } from './train/schedules';
 import { findBatchSize, type BatchDecision, type BatchRow } from './tune/batch-finder';
 import { lrRangeTest, type RangeTestPoint, type RangeTestResult } from './tune/lr-finder';
@@ -91,14 +92,14 @@ export class Session {
   }
 
   /** Trains a fresh model (initialised from `config.seed`) and keeps it, also when stopped early. */
-  async train(config: TrainConfig, onEvent: TrainEventListener): Promise<TrainResult> {
+  async train(config: TrainConfig, onEvent: TrainEventListener, extraHooks: TrainerHooks = {}): Promise<TrainResult> {
     const dataset = this.requireDataset();
     if (!this.spec) throw new Error('Choose a model before training.');
     if (this.trainer) throw new Error('A run is already in progress.');
     const errors = validateConfig(config, dataset.train.count);
     if (errors.length) throw new Error(`Invalid settings: ${errors.join('; ')}.`);
     this.setModel(this.spec, config.seed);
-    const hooks = scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs);
+    const hooks = mergeHooks(scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs), extraHooks);
     const trainer = new Trainer(this.model!, dataset, config, hooks);
     this.trainer = trainer;
     try {
@@ -145,6 +146,13 @@ export class Session {
     } finally {
       this.isTuning = false;
     }
+  }
+
+  /** A run that records test accuracy per epoch and stops at `targetAccuracy` (benchmarks; see engine/bench.ts). */
+  async trainTracked(config: TrainConfig, targetAccuracy: number, minEpochs: number): Promise<{ result: TrainResult; epochs: TrackedEpoch[] }> {
+    const epochs: TrackedEpoch[] = [];
+    const result = await this.train(config, () => {}, testTracking(this.requireDataset(), targetAccuracy, minEpochs, epochs));
+    return { result, epochs };
   }
 
   stop(): void {

@@ -99,6 +99,7 @@ export const en = {
     rules: {
       valley: 'Applied: the valley rule, the middle of the longest stretch where the loss falls steadily. It stays clear of both the flat start and the blow-up, so it is the safer pick.',
       steepest: 'Applied: the steepest descent of the loss against log(learning rate), where each step of the rate lowers the loss most.',
+      edge: 'Applied: one tenth of the rate where the loss starts to blow up. The curve has no steady fall to pick from (this task needs more steps than the test takes to make progress), so the tuner stays safely below the edge.',
       manual: 'Applied: the rate you clicked on the curve.',
     },
     useRule: (rule: string, lr: string) => `Use ${rule} (${lr})`,

@@ -4,7 +4,7 @@ import { MNIST_INFO } from '../engine/data/mnist';
 import { classicMlp, type ModelSpec, type ModelSummary } from '../engine/models/spec';
 import type { DatasetSummary } from '../engine/session';
 import { DEFAULT_CONFIG, type TrainConfig, type TuningRecord } from '../engine/train/config';
-import { ONE_CYCLE } from '../engine/train/schedules';
+import { autoConfig, roundRate } from '../engine/tune/auto';
 import type { BatchRow } from '../engine/tune/batch-finder';
 import type { LrRule, RangeTestPoint } from '../engine/tune/lr-finder';
 import type { TrainEvent } from '../engine/train/events';
@@ -175,7 +175,7 @@ export class AppState {
 
   /** Sets the learning rate from a rule of the range test or a click on its curve. */
   applyLearningRate(rule: LrRule | 'manual', lr: number): void {
-    const rounded = Number(lr.toPrecision(2));
+    const rounded = roundRate(lr);
     this.settings.learningRate = rounded;
     this.tune.lrRule = rule;
     this.tune.chosenLr = rounded;
@@ -204,17 +204,10 @@ export class AppState {
     const t0 = performance.now();
     if (!(await this.findBatchSize())) return;
     if (!(await this.findLearningRate())) return;
-    this.settings.schedule = { ...ONE_CYCLE };
-    const d = this.tune.batchDecision!;
-    const lr = this.tune.lrResult!;
-    const tunerSeconds = (performance.now() - t0) / 1000;
-    this.tune.seconds = tunerSeconds;
-    const tuning: TuningRecord = {
-      batch: { chosen: d.chosen, noiseScale: d.noiseScale, reason: d.reason, rows: d.rows.map((r) => ({ batchSize: r.batchSize, samplesPerSec: r.samplesPerSec })) },
-      learningRate: { rule: this.tune.lrRule, value: this.settings.learningRate, valley: lr.valley.lr, steepest: lr.steepest.lr },
-      schedule: 'one-cycle',
-      tunerSeconds,
-    };
+    this.tune.seconds = (performance.now() - t0) / 1000;
+    const tuned = autoConfig($state.snapshot(this.settings), this.tune.batchDecision!, this.tune.lrResult!, this.tune.seconds, this.tune.lrRule, this.settings.learningRate);
+    this.settings.schedule = tuned.schedule;
+    const tuning = tuned.tuning;
     this.tune.stage = 'train';
     await this.train(tuning);
     this.tune.stage = this.run.status === 'done' ? 'done' : 'cancelled';
@@ -222,7 +215,7 @@ export class AppState {
 
   /** After a divergence: the same run at a tenth of the rate. */
   async retryLower(): Promise<void> {
-    this.settings.learningRate = Number((this.settings.learningRate / 10).toPrecision(2));
+    this.settings.learningRate = roundRate(this.settings.learningRate / 10);
     await this.train();
   }
 

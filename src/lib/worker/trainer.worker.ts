@@ -62,6 +62,7 @@ const api = {
   stop: session.stop.bind(session),
   benchThroughput: session.benchThroughput.bind(session),
   benchModelFit: session.benchModelFit.bind(session),
+  trainTracked: session.trainTracked.bind(session),
   evaluateTest: async () => {
     const ev = await session.evaluateTest();
     return Comlink.transfer(ev, [ev.predicted.buffer, ev.confidence.buffer]);

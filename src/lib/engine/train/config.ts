@@ -25,7 +25,7 @@ export interface TrainConfig {
 /** The tuner's decisions in plain words and numbers, as stored with a run. */
 export interface TuningRecord {
   batch?: { chosen: number; noiseScale: number | null; reason: string; rows: { batchSize: number; samplesPerSec: number }[] };
-  learningRate?: { rule: 'valley' | 'steepest' | 'manual'; value: number; valley: number; steepest: number };
+  learningRate?: { rule: 'valley' | 'steepest' | 'edge' | 'manual'; value: number; valley: number; steepest: number };
   schedule: ScheduleSpec['kind'];
   tunerSeconds: number;
 }

@@ -22,3 +22,23 @@ export interface TrainerHooks {
   /** Called after validation at the end of each epoch; return 'stop' to end the run there. */
   onEpochEnd?(ctx: EpochContext): void | 'stop' | Promise<void | 'stop'>;
 }
+
+/** Combines hooks: the later one's rate/momentum win where both set one; every onEpochEnd runs, 'stop' from any stops. */
+export function mergeHooks(...all: TrainerHooks[]): TrainerHooks {
+  const lr = all.filter((h) => h.learningRateAt).at(-1)?.learningRateAt;
+  const momentum = all.filter((h) => h.momentumAt).at(-1)?.momentumAt;
+  const ends = all.flatMap((h) => (h.onEpochEnd ? [h.onEpochEnd.bind(h)] : []));
+  return {
+    ...(lr ? { learningRateAt: lr } : {}),
+    ...(momentum ? { momentumAt: momentum } : {}),
+    ...(ends.length
+      ? {
+          onEpochEnd: async (ctx: EpochContext) => {
+            let verdict: void | 'stop' = undefined;
+            for (const end of ends) if ((await end(ctx)) === 'stop') verdict = 'stop';
+            return verdict;
+          },
+        }
+      : {}),
+  };
+}

@@ -89,21 +89,30 @@ export async function findBatchSize(
     if (rows.length === 0) throw new Error(`no batch size could be measured: ${stoppedBecause}`);
     const small = Math.min(32, rows[0].batchSize);
     const big = Math.max(small * 4, Math.min(1024, Math.floor(trainIdx.length / 2)));
-    const samples: NoiseSample[] = [];
-    for (let i = 0; i < noiseSteps && !shouldStop?.(); i++) {
-      source.next(small);
-      const gs = await stepper.gradientNormSquared(source.x, source.y, small);
-      source.next(big);
-      const gb = await stepper.gradientNormSquared(source.x, source.y, big);
-      samples.push({ small: gs, big: gb });
+    let noise = await sampleNoise(stepper, source, small, big, noiseSteps, shouldStop);
+    if (noise.noiseScale === null || !Number.isFinite(noise.noiseScale)) {
+      // The measuring steps may have diverged (a huge starting rate): estimate at the initial weights instead.
+      model.setWeights(saved);
+      noise = await sampleNoise(stepper, source, small, big, noiseSteps, shouldStop);
     }
-    const noise = samples.length ? estimateNoiseScale(samples, small, big) : { noiseScale: null, gradSquared: NaN, traceSigma: NaN };
     return { ...decide(rows, noise.noiseScale), gradSquared: noise.gradSquared, traceSigma: noise.traceSigma, noisePair: [small, big], stoppedBecause, seconds: (performance.now() - t0) / 1000 };
   } finally {
     model.setWeights(saved);
     tf.dispose(saved);
     optimizer.dispose();
   }
+}
+
+async function sampleNoise(stepper: StepRunner, source: BatchSource, small: number, big: number, steps: number, shouldStop?: () => boolean) {
+  const samples: NoiseSample[] = [];
+  for (let i = 0; i < steps && !shouldStop?.(); i++) {
+    source.next(small);
+    const gs = await stepper.gradientNormSquared(source.x, source.y, small);
+    source.next(big);
+    const gb = await stepper.gradientNormSquared(source.x, source.y, big);
+    if (Number.isFinite(gs) && Number.isFinite(gb)) samples.push({ small: gs, big: gb });
+  }
+  return samples.length ? estimateNoiseScale(samples, small, big) : { noiseScale: null, gradSquared: NaN, traceSigma: NaN };
 }
 
 async function measure(stepper: StepRunner, optimizer: tf.Optimizer, source: BatchSource, batch: number, measureMs: number): Promise<BatchRow> {

@@ -6,7 +6,7 @@ import { createOptimizer, setOptimizerParams } from '../train/optimizers';
 import { StepRunner } from '../train/step';
 import { nextMacrotask } from '../train/yield';
 import { BatchSource } from './batches';
-import { steepestIndex, valleyIndex } from './suggest';
+import { edgeIndex, steepestIndex, valleyIndex } from './suggest';
 
 export interface RangeTestOptions {
   optimizer: OptimizerName;
@@ -25,12 +25,14 @@ export interface RangeTestPoint {
   smoothed: number;
 }
 
-export type LrRule = 'valley' | 'steepest';
+export type LrRule = 'valley' | 'steepest' | 'edge';
 
 export interface RangeTestResult {
   points: RangeTestPoint[];
   steepest: { index: number; lr: number };
   valley: { index: number; lr: number; start: number; end: number };
+  /** One tenth of the rate where the loss starts to blow up (used when the curve has no valley). */
+  edge: { index: number; lr: number };
   /** The rule whose suggestion is applied by default, and the rate it gives. */
   applied: LrRule;
   suggestedLr: number;
@@ -102,7 +104,7 @@ export async function lrRangeTest(
 }
 
 /** Both suggestions for a finished curve. The curve's last (diverged) point is left out of the rules. */
-export function suggestFromPoints(points: RangeTestPoint[]): Pick<RangeTestResult, 'points' | 'steepest' | 'valley' | 'applied' | 'suggestedLr'> {
+export function suggestFromPoints(points: RangeTestPoint[]): Pick<RangeTestResult, 'points' | 'steepest' | 'valley' | 'edge' | 'applied' | 'suggestedLr'> {
   const usable = points.filter((p) => Number.isFinite(p.smoothed));
   const lrs = usable.map((p) => p.lr);
   // The rules look at the curve up to its minimum plus the rise after it, not the blown-up tail.
@@ -110,12 +112,16 @@ export function suggestFromPoints(points: RangeTestPoint[]): Pick<RangeTestResul
   const steep = steepestIndex(lrs, smoothed);
   const valley = valleyIndex(lrs, smoothed);
   const at = (i: number) => lrs[Math.min(Math.max(i, 0), lrs.length - 1)] ?? NaN;
+  // A valley needs a real stretch of falling loss; without one, step back from the blow-up instead.
+  const hasValley = valley.end - valley.start >= 3;
+  const edge = edgeIndex(lrs, smoothed);
   return {
     points,
     steepest: { index: steep, lr: at(steep) },
     valley: { ...valley, lr: at(valley.index) },
-    applied: 'valley',
-    suggestedLr: at(valley.index),
+    edge: { index: edge, lr: at(edge) },
+    applied: hasValley ? 'valley' : 'edge',
+    suggestedLr: at(hasValley ? valley.index : edge),
   };
 }
 

@@ -54,3 +54,22 @@ export function valleyIndex(lrs: readonly number[], losses: readonly number[]): 
   }
   return { index: Math.round((best.start + best.end) / 2), ...best };
 }
+
+/**
+ * Fallback when the curve never falls steadily (too few steps for this task to make progress): one tenth
+ * of the rate at which the smoothed loss first rises 10% above its minimum, i.e. just below the blow-up.
+ */
+export function edgeIndex(lrs: readonly number[], losses: readonly number[]): number {
+  const minAt = losses.indexOf(Math.min(...losses));
+  let edge = losses.length - 1;
+  for (let i = minAt; i < losses.length; i++) {
+    if (losses[i] > 1.1 * losses[minAt]) {
+      edge = i;
+      break;
+    }
+  }
+  const target = lrs[edge] / 10;
+  let best = 0;
+  for (let i = 0; i < lrs.length; i++) if (Math.abs(Math.log(lrs[i] / target)) < Math.abs(Math.log(lrs[best] / target))) best = i;
+  return best;
+}
