@@ -81,7 +81,7 @@ try {
   } else {
   console.log('\nThroughput of the classic MNIST MLP (784-128-10, Adam), samples/s after warm-up');
   console.log('backend  | batch | ours (custom loop) | plain model.fit | ours/fit | one epoch of 60,000');
-  for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
+  for (const backend of (process.env.BACKENDS ?? 'wasm,webgl,webgpu,cpu').split(',')) {
     const page = await benchPage(browser);
     try {
       const r = await page.evaluate(([b]) => window.descentBench.throughput(b, [32, 128, 512], 3000, true), [backend]);

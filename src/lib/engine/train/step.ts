@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { featureSize, type Dataset } from '../data/dataset';
+import { trainingForward } from './forward';
 import { accuracy, batchLoss, type LossName } from './losses';
 
 /** One step's outputs: scalars the caller reads back and disposes. */
@@ -34,7 +35,7 @@ export class StepRunner {
   private gradients(x: tf.Tensor, y: tf.Tensor1D): { value: tf.Scalar; grads: tf.NamedTensorMap; acc: tf.Scalar } {
     let acc: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const out = this.model.apply(x, { training: true }) as tf.Tensor2D;
+      const out = trainingForward(this.model, x) as tf.Tensor2D;
       acc = tf.keep(this.classification ? accuracy(out, y) : tf.scalar(NaN));
       return batchLoss(this.lossName, out, y);
     }, this.vars);
