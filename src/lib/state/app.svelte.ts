@@ -22,6 +22,8 @@ export interface BackendInfo {
   detail: string;
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
+  /** WASM threads in use (0 for other backends). */
+  threads: number;
 }
 
 export interface TestResult {

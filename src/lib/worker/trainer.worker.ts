@@ -2,7 +2,7 @@
 import * as Comlink from 'comlink';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -20,6 +20,9 @@ setWasmPaths({
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
 
+// TF.js caps its WASM thread pool at half the logical cores (1 on a 2-core machine); use them all.
+if (self.crossOriginIsolated) setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
+
 const session = new Session();
 
 /** Frees the worker's end of a callback the page passed with `Comlink.proxy`. */
@@ -31,7 +34,8 @@ function release(callback: unknown): void {
 const api = {
   async init(forced?: BackendName) {
     const choice = await initBackend(BACKEND_ORDER, { probe: probeBackend, forced, timeoutMs: 8000 });
-    return { ...choice, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, tfVersion: tf.version.tfjs };
+    const threads = choice.name === 'wasm' ? getThreadsCount() : 0;
+    return { ...choice, threads, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, tfVersion: tf.version.tfjs };
   },
   loadIdxDataset: session.loadIdxDataset.bind(session),
   loadSynthetic: session.loadSynthetic.bind(session),
