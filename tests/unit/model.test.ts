@@ -41,3 +41,18 @@ describe('model from spec', () => {
     expect(() => buildModel({ name: 'x', layers: [{ type: 'dropout', rate: 1.5 }] }, [4], 1)).toThrow(/rate must be in \[0, 1\)/);
   });
 });
+
+describe('backend start-up', () => {
+  it('skips an emulated GPU, falls back past a backend that hangs, and says why', async () => {
+    const { initBackend } = await import('../../src/lib/engine/backend');
+    tf.registerBackend('hangs', () => new Promise(() => {}), 0);
+    const order = ['hangs', 'cpu'] as unknown as import('../../src/lib/engine/backend').BackendName[];
+    const choice = await initBackend(order, { timeoutMs: 200 });
+    expect(choice.name).toBe('cpu');
+    expect(choice.failures).toEqual(['hangs: hangs did not start within 0.2 s']);
+    const soft = await initBackend(['cpu'], { probe: async () => ({ available: true, software: true, detail: 'SwiftShader' }), forced: undefined }).catch((e: Error) => e.message);
+    expect(soft).toMatch(/cpu: skipped, the GPU is emulated in software \(SwiftShader\)/);
+    tf.removeBackend('hangs');
+    await tf.setBackend('cpu');
+  });
+});

@@ -20,6 +20,8 @@ export interface BackendChoice {
   reason: string;
   /** One line per backend that was skipped or failed on the way. */
   notices: string[];
+  /** Backends that were tried and failed or hung while starting (a subset of `notices`). */
+  failures: string[];
   detail: string;
 }
 
@@ -49,6 +51,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /**
+ * After a backend's start timed out, TF.js still waits on its promise: `tf.ready()` would hang and
+ * every op would throw. Mark that start as outdated (as TF.js does itself when another async backend
+ * is set) so the next backend can take over.
+ */
+function forgetPendingInit(): void {
+  const engine = tf.engine() as unknown as { pendingBackendInit: Promise<boolean> | null; pendingBackendInitId: number };
+  engine.pendingBackendInitId++;
+  engine.pendingBackendInit = null;
+}
+
+/**
  * Starts the first backend in `order` that works. A software-emulated GPU is skipped unless forced,
  * since WASM is much faster than an emulated GPU. Each start has a timeout. Backends must be
  * registered (imported) by the caller: the engine itself imports none of the GPU backends.
@@ -57,6 +70,7 @@ export async function initBackend(order: readonly BackendName[], options: InitBa
   const { probe, forced, timeoutMs = 10_000 } = options;
   const candidates = forced ? [forced, ...order.filter((b) => b !== forced)] : [...order];
   const notices: string[] = [];
+  const failures: string[] = [];
   for (const name of candidates) {
     if (!tf.findBackendFactory(name)) {
       notices.push(`${name}: not included in this build`);
@@ -74,13 +88,16 @@ export async function initBackend(order: readonly BackendName[], options: InitBa
       continue;
     }
     try {
-      const ok = await withTimeout(tf.setBackend(name), timeoutMs, name);
+      const ok = await withTimeout(tf.setBackend(name), timeoutMs, name).catch((err: Error) => {
+        forgetPendingInit();
+        throw err;
+      });
       if (!ok) throw new Error('failed to initialise');
-      await tf.ready();
       const reason = name === forced ? `${name} chosen by you` : notices.length ? `${name}: the first of ${candidates.join(' → ')} that works here` : `${name}: the fastest kind of backend, available here`;
-      return { name, reason, notices, detail: found.detail };
+      return { name, reason, notices, failures, detail: found.detail };
     } catch (err) {
       notices.push(`${name}: ${(err as Error).message}`);
+      failures.push(`${name}: ${(err as Error).message}`);
     }
   }
   throw new Error(`No TF.js backend could start: ${notices.join('; ')}`);

@@ -19,6 +19,7 @@ export interface BackendInfo {
   name: BackendName;
   reason: string;
   notices: string[];
+  failures: string[];
   detail: string;
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
@@ -94,7 +95,10 @@ export class AppState {
       const forced = this.forcedBackend === 'auto' ? undefined : this.forcedBackend;
       const info = await this.client.api.init(forced);
       this.backend = info;
-      if (forced && info.name !== forced) this.notify('warning', `${info.notices.join('; ')}. ${t.backend.fellBack(t.backend.names[info.name])}`);
+      // A backend that failed or hung while starting is said out loud, with what runs instead.
+      if (info.failures.length || (forced && info.name !== forced)) {
+        this.notify('warning', `${(info.failures.length ? info.failures : info.notices).join('; ')}. ${t.backend.fellBack(t.backend.names[info.name])}`);
+      }
     } catch (err) {
       this.notify('error', t.backend.failed(errorMessage(err)));
     } finally {
