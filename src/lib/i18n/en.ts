@@ -1,4 +1,5 @@
 import { dataMessages } from './en-data';
+import { modelMessages } from './en-model';
 
 /** Every user-facing English string of the app. A zh-CN file will mirror this shape (typed by `Messages`). */
 export const en = {
@@ -86,6 +87,7 @@ export const en = {
   },
   dismiss: 'Dismiss',
   ...dataMessages,
+  ...modelMessages,
 };
 
 export type Messages = typeof en;

@@ -7,6 +7,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../engine/backend';
+import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
 import { Session } from '../engine/session';
 import type { TrainConfig } from '../engine/train/config';
 import type { TrainEventListener } from '../engine/train/events';
@@ -17,6 +18,8 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
+// WASM lacks the conv filter gradient: without it a CNN cannot train there.
+registerConv2dBackpropFilter('wasm');
 
 const session = new Session();
 
