@@ -145,10 +145,14 @@ export class Session {
     return evaluationReport(this.requireDataset(), this.lastTest);
   }
 
-  /** The original text of test rows (tables), or an empty list for other data. */
+  /** The original text of test rows (tables), the feature values of other non-image data, or [] for images. */
   getTestRowText(indices: number[]): string[] {
-    const rows = this.requireDataset().testRowText;
-    return rows ? indices.map((i) => rows[i] ?? '') : [];
+    const dataset = this.requireDataset();
+    if (dataset.testRowText) return indices.map((i) => dataset.testRowText![i] ?? '');
+    const { x } = dataset.test;
+    if (x instanceof Uint8Array) return [];
+    const width = featureSize(dataset.inputShape);
+    return indices.map((i) => Array.from(x.subarray(i * width, (i + 1) * width), (v) => +v.toPrecision(4)).join(', '));
   }
 
   /** Raw uint8 pixels of the examples at `indices`, concatenated. */

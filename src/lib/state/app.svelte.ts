@@ -61,6 +61,13 @@ export class AppState {
   readonly run = new RunState();
   private readonly client = new TrainerClient();
   private noticeId = 0;
+  /** Steps run before every training run (e.g. refitting table statistics to the validation split); a throw cancels the run. */
+  readonly beforeTrain: (() => Promise<void>)[] = [];
+
+  /** The worker's API, for the feature state classes (data uploads, evaluation). */
+  get api() {
+    return this.client.api;
+  }
 
   get ready(): boolean {
     return this.backend !== null && this.dataset !== null && this.model !== null && !this.backendStarting;
@@ -135,6 +142,12 @@ export class AppState {
 
   async train(): Promise<void> {
     if (!this.ready || this.run.isActive) return;
+    try {
+      for (const step of this.beforeTrain) await step();
+    } catch (err) {
+      this.notify('error', t.train.failed(errorMessage(err)));
+      return;
+    }
     this.test = null;
     this.run.reset();
     const onEvent = Comlink.proxy((event: TrainEvent) => this.run.apply(event));

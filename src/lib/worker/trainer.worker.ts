@@ -8,9 +8,11 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../engine/backend';
 import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
+import { DataWorkshop } from '../engine/data/workshop';
 import { Session } from '../engine/session';
 import type { TrainConfig } from '../engine/train/config';
 import type { TrainEventListener } from '../engine/train/events';
+import { decodeImage } from './decode-image';
 import { probeBackend } from './probes';
 
 setWasmPaths({
@@ -22,6 +24,7 @@ setWasmPaths({
 registerConv2dBackpropFilter('wasm');
 
 const session = new Session();
+const workshop = new DataWorkshop(session, decodeImage);
 
 /** The worker's API. The page sees its type through `TrainerApi`; every method takes and returns plain data. */
 const api = {
@@ -57,6 +60,16 @@ const api = {
     const files = await session.exportModel();
     return Comlink.transfer(files, [files.weights]);
   },
+  inspectCsv: workshop.inspectCsv.bind(workshop),
+  setCsvHeader: workshop.setHeader.bind(workshop),
+  loadTable: workshop.loadTable.bind(workshop),
+  loadImages: workshop.loadImages.bind(workshop),
+  testReport: () => {
+    const report = session.testReport();
+    const buffers = report.kind === 'classification' ? [report.labels.buffer, report.predicted.buffer, report.confidence.buffer] : [report.actual.buffer, report.predicted.buffer];
+    return Comlink.transfer(report, buffers);
+  },
+  getTestRowText: session.getTestRowText.bind(session),
   memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
 };
 

@@ -100,7 +100,7 @@ function readRows(text: string, delimiter: string, fileName: string): { rows: st
 export function parseCsv(data: ArrayBuffer | Uint8Array, fileName: string, hasHeader?: boolean): CsvTable {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
   if (bytes.length > LIMITS.csvBytes) {
-    throw new DataError(t.dataErrors.tooLarge(fileName, formatBytes(bytes.length), formatBytes(LIMITS.csvBytes), 'CSV files'));
+    throw new DataError(t.dataErrors.tooLarge(fileName, formatBytes(bytes.length), formatBytes(LIMITS.csvBytes), t.dataErrors.kindNames.csv));
   }
   const text = decodeText(bytes, fileName);
   if (text.trim() === '') throw new DataError(t.dataErrors.empty(fileName));

@@ -23,7 +23,7 @@ const JUNK = /(^|\/)(__MACOSX\/|\.[^/]*$|Thumbs\.db$|desktop\.ini$)/i;
 
 /** Unpacks a zip archive (all in memory) into its files; throws DataError when it is not one or is damaged. */
 export function unzipImages(zip: Uint8Array, zipName: string): ImageFile[] {
-  if (zip.length > LIMITS.zipBytes) throw new DataError(t.dataErrors.tooLarge(zipName, formatBytes(zip.length), formatBytes(LIMITS.zipBytes), 'zip archives'));
+  if (zip.length > LIMITS.zipBytes) throw new DataError(t.dataErrors.tooLarge(zipName, formatBytes(zip.length), formatBytes(LIMITS.zipBytes), t.dataErrors.kindNames.zip));
   if (!isZip(zip)) throw new DataError(t.dataErrors.notZip(zipName, describeBinary(zip)));
   let entries: Record<string, Uint8Array>;
   try {
@@ -45,7 +45,7 @@ export function groupByClass(files: ImageFile[], source: string, strict: boolean
   const loose: string[] = [];
   for (const file of files) {
     if (JUNK.test(file.path)) continue;
-    if (file.bytes.length > LIMITS.imageBytes) throw new DataError(t.dataErrors.tooLarge(file.path, formatBytes(file.bytes.length), formatBytes(LIMITS.imageBytes), 'one image'));
+    if (file.bytes.length > LIMITS.imageBytes) throw new DataError(t.dataErrors.tooLarge(file.path, formatBytes(file.bytes.length), formatBytes(LIMITS.imageBytes), t.dataErrors.kindNames.image));
     if (!sniffImage(file.bytes)) {
       if (strict) throw new DataError(t.dataErrors.notImage(file.path, describeBinary(file.bytes)));
       skipped.push(file.path);
