@@ -21,6 +21,8 @@ export const modelMessages = {
     worst: 'Worst mistakes: wrong and most confident',
     noMistakes: 'No mistakes on the test set.',
     caption: (predicted: string, confidence: number) => `${predicted} ${(confidence * 100).toFixed(0)}%`,
+    trueLabel: (actual: string) => `true: ${actual}`,
+    firstOnly: (n: number) => ` (the first ${n} shown)`,
     title1: (actual: string, predicted: string, confidence: number) => `true: ${actual}, predicted: ${predicted} (${(confidence * 100).toFixed(1)}% sure)`,
     row: (actual: string, predicted: string, confidence: number) => `true ${actual} → predicted ${predicted} (${(confidence * 100).toFixed(0)}%)`,
     regression: 'Predicted against true values (test set); the line is “exactly right”.',

@@ -8,7 +8,8 @@ export interface Examples {
   rows: string[];
 }
 
-const CELL_LIMIT = 64;
+/** Examples shown for one confusion-matrix cell. */
+export const CELL_LIMIT = 64;
 
 /**
  * The evaluation views' state: the report of the last test evaluation, the examples of the clicked
