@@ -3,11 +3,15 @@ import { measureModelFit, measureThroughput, testTracking, type ThroughputResult
 import { classCounts, featureSize, type Dataset } from './data/dataset';
 import { loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from './data/mnist';
 import { generateSynthetic, type SyntheticOptions } from './data/synthetic';
+import type { Preprocessing } from './data/preprocessing';
+import { datasetPreview, targetHistogram, type DatasetPreview, type Histogram } from './data/preview';
 import { saveLayersModel, type LayersModelFiles } from './export/layers-format';
 import { buildModel, checkOutputFits, summarize } from './models/build';
-import type { ModelSpec, ModelSummary } from './models/spec';
+import { checkModelFits, lossProblem } from './models/fit';
+import { ModelSpecError, type ModelSpec, type ModelSummary } from './models/spec';
 import { validateConfig, type TrainConfig } from './train/config';
 import { evaluate, type Evaluation } from './train/evaluate';
+import { evaluationReport, type EvaluationReport } from './train/report';
 import type { TrainEventListener } from './train/events';
 import { Trainer, type TrainResult } from './train/loop';
 import { mergeHooks, type TrainerHooks } from './train/hooks';
@@ -30,6 +34,13 @@ export interface DatasetSummary {
   /** The first training images (uint8, row-major; empty for non-image data) and their labels or targets. */
   sampleImages: Uint8Array;
   sampleLabels: number[];
+  /** Image grid, table with column statistics, or scatter plot. */
+  preview: DatasetPreview;
+  testClassCounts: number[];
+  /** Regression: histogram of the training targets (original units). */
+  targetHistogram?: Histogram;
+  /** Tables: how columns became features, with training-split statistics. */
+  preprocessing?: Preprocessing;
 }
 
 const SAMPLE_COUNT = 32;
@@ -45,6 +56,8 @@ export class Session {
   private trainer?: Trainer;
   private isTuning = false;
   private tuneStop = false;
+  /** A copy of the last test evaluation (the worker transfers the original's buffers away). */
+  private lastTest?: Evaluation;
 
   async loadIdxDataset(files: IdxFiles, info: IdxDatasetInfo): Promise<DatasetSummary> {
     return this.setDataset(await loadIdxDataset(files, info));
@@ -57,6 +70,7 @@ export class Session {
   /** Makes `dataset` the current one (every loader ends here) and describes it for the dataset card. */
   setDataset(dataset: Dataset): DatasetSummary {
     this.dataset = dataset;
+    this.lastTest = undefined;
     const size = featureSize(dataset.inputShape);
     const n = Math.min(SAMPLE_COUNT, dataset.train.count);
     return {
@@ -72,12 +86,18 @@ export class Session {
       task: dataset.task,
       sampleImages: dataset.train.x instanceof Uint8Array ? Uint8Array.from(dataset.train.x.subarray(0, n * size)) : new Uint8Array(0),
       sampleLabels: Array.from(dataset.train.y.subarray(0, n)),
+      preview: datasetPreview(dataset, SAMPLE_COUNT),
+      testClassCounts: dataset.task === 'classification' ? classCounts(dataset.test, dataset.numClasses) : [],
+      targetHistogram: targetHistogram(dataset),
+      preprocessing: dataset.preprocessing,
     };
   }
 
   /** Builds (and keeps) a fresh model from `spec`; throws ModelSpecError when it does not fit the data. */
   setModel(spec: ModelSpec, seed: number): ModelSummary {
     const dataset = this.requireDataset();
+    const fit = checkModelFits(spec.layers, dataset);
+    if (fit.error) throw new ModelSpecError(fit.error.message);
     const model = buildModel(spec, dataset.inputShape, seed);
     try {
       checkOutputFits(model, dataset.numClasses);
@@ -98,6 +118,8 @@ export class Session {
     if (this.trainer) throw new Error('A run is already in progress.');
     const errors = validateConfig(config, dataset.train.count);
     if (errors.length) throw new Error(`Invalid settings: ${errors.join('; ')}.`);
+    const lossError = lossProblem(config.loss, dataset.task);
+    if (lossError) throw new Error(lossError);
     this.setModel(this.spec, config.seed);
     const hooks = mergeHooks(scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs), extraHooks);
     const trainer = new Trainer(this.model!, dataset, config, hooks);
@@ -166,7 +188,25 @@ export class Session {
 
   async evaluateTest(): Promise<Evaluation> {
     const dataset = this.requireDataset();
-    return evaluate(this.requireModel(), dataset, dataset.test);
+    const ev = await evaluate(this.requireModel(), dataset, dataset.test);
+    this.lastTest = { ...ev, predicted: ev.predicted.slice(), confidence: ev.confidence.slice() };
+    return ev;
+  }
+
+  /** Confusion matrix and per-class scores, or R²/RMSE, of the last test evaluation. */
+  testReport(): EvaluationReport {
+    if (!this.lastTest) throw new Error('Evaluate the model on the test set first.');
+    return evaluationReport(this.requireDataset(), this.lastTest);
+  }
+
+  /** The original text of test rows (tables), the feature values of other non-image data, or [] for images. */
+  getTestRowText(indices: number[]): string[] {
+    const dataset = this.requireDataset();
+    if (dataset.testRowText) return indices.map((i) => dataset.testRowText![i] ?? '');
+    const { x } = dataset.test;
+    if (x instanceof Uint8Array) return [];
+    const width = featureSize(dataset.inputShape);
+    return indices.map((i) => Array.from(x.subarray(i * width, (i + 1) * width), (v) => +v.toPrecision(4)).join(', '));
   }
 
   /** Raw uint8 pixels of the examples at `indices`, concatenated. */

@@ -1,3 +1,6 @@
+import { dataMessages } from './en-data';
+import { modelMessages } from './en-model';
+
 /** Every user-facing English string of the app. A zh-CN file will mirror this shape (typed by `Messages`). */
 export const en = {
   appName: 'Descent',
@@ -122,6 +125,8 @@ export const en = {
     retry: (lr: string) => `Retry at ${lr}`,
   },
   dismiss: 'Dismiss',
+  ...dataMessages,
+  ...modelMessages,
 };
 
 export type Messages = typeof en;

@@ -69,6 +69,13 @@ export class AppState {
   readonly tune = new TuneState();
   private readonly client = new TrainerClient();
   private noticeId = 0;
+  /** Steps run before every training run (e.g. refitting table statistics to the validation split); a throw cancels the run. */
+  readonly beforeTrain: (() => Promise<void>)[] = [];
+
+  /** The worker's API, for the feature state classes (data uploads, evaluation). */
+  get api() {
+    return this.client.api;
+  }
 
   get ready(): boolean {
     return this.backend !== null && this.dataset !== null && this.model !== null && !this.backendStarting;
@@ -136,6 +143,12 @@ export class AppState {
   /** Starts a run with the current settings; `tuning` records what Auto decided (absent for a hand-set run). */
   async train(tuning?: TuningRecord): Promise<void> {
     if (!this.ready || this.run.isActive || this.tune.isBusy) return;
+    try {
+      for (const step of this.beforeTrain) await step();
+    } catch (err) {
+      this.notify('error', t.train.failed(errorMessage(err)));
+      return;
+    }
     this.test = null;
     const config: TrainConfig = { ...$state.snapshot(this.settings), ...(tuning ? { tuning } : {}) };
     this.run.reset(config);

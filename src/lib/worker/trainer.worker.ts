@@ -7,11 +7,14 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../engine/backend';
+import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
+import { DataWorkshop } from '../engine/data/workshop';
 import { Session } from '../engine/session';
 import type { TrainConfig } from '../engine/train/config';
 import type { TrainEventListener } from '../engine/train/events';
 import type { BatchRow } from '../engine/tune/batch-finder';
 import type { RangeTestPoint } from '../engine/tune/lr-finder';
+import { decodeImage } from './decode-image';
 import { probeBackend } from './probes';
 
 setWasmPaths({
@@ -19,11 +22,14 @@ setWasmPaths({
   'tfjs-backend-wasm-simd.wasm': wasmSimd,
   'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
 });
+// WASM lacks the conv filter gradient: without it a CNN cannot train there.
+registerConv2dBackpropFilter('wasm');
 
 // TF.js caps its WASM thread pool at half the logical cores (1 on a 2-core machine); use them all.
 if (self.crossOriginIsolated) setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
 
 const session = new Session();
+const workshop = new DataWorkshop(session, decodeImage);
 
 /** Frees the worker's end of a callback the page passed with `Comlink.proxy`. */
 function release(callback: unknown): void {
@@ -83,6 +89,16 @@ const api = {
     const files = await session.exportModel();
     return Comlink.transfer(files, [files.weights]);
   },
+  inspectCsv: workshop.inspectCsv.bind(workshop),
+  setCsvHeader: workshop.setHeader.bind(workshop),
+  loadTable: workshop.loadTable.bind(workshop),
+  loadImages: workshop.loadImages.bind(workshop),
+  testReport: () => {
+    const report = session.testReport();
+    const buffers = report.kind === 'classification' ? [report.labels.buffer, report.predicted.buffer, report.confidence.buffer] : [report.actual.buffer, report.predicted.buffer];
+    return Comlink.transfer(report, buffers);
+  },
+  getTestRowText: session.getTestRowText.bind(session),
   memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
 };
 

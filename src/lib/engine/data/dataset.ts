@@ -1,4 +1,6 @@
 import { Rng } from '../rng';
+import type { Preprocessing } from './preprocessing';
+import type { DatasetPreview } from './preview';
 
 /** One split of a dataset, stored compactly as typed arrays (no tensors). */
 export interface Split {
@@ -26,6 +28,12 @@ export interface Dataset {
   test: Split;
   /** How the files were described (for the dataset card and the model card). */
   source: string;
+  /** A preview of its own (tables: column statistics); others get one derived from the data. */
+  preview?: DatasetPreview;
+  /** How table columns became features (training-split statistics), kept for export. */
+  preprocessing?: Preprocessing;
+  /** The original text of each test row (tables), shown with the examples of a confusion-matrix cell. */
+  testRowText?: string[];
 }
 
 export function featureSize(shape: readonly number[]): number {

@@ -24,6 +24,22 @@ function createLayer(spec: LayerSpec, index: number, seed: number, inputShape?: 
         throw new ModelSpecError(`Layer ${index + 1} (dropout): rate must be in [0, 1), got ${spec.rate}.`);
       }
       return tf.layers.dropout({ ...first, name, rate: spec.rate, seed: seed + index });
+    case 'conv2d':
+      return tf.layers.conv2d({
+        ...first,
+        name,
+        filters: spec.filters,
+        kernelSize: spec.kernelSize,
+        strides: spec.strides,
+        padding: spec.padding,
+        activation: spec.activation,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + index }),
+        biasInitializer: 'zeros',
+      });
+    case 'maxPooling2d':
+      return tf.layers.maxPooling2d({ ...first, name, poolSize: spec.poolSize, strides: spec.strides, padding: spec.padding });
+    case 'batchNormalization':
+      return tf.layers.batchNormalization({ ...first, name });
   }
 }
 

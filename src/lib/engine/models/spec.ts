@@ -5,7 +5,19 @@ export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'e
 export type LayerSpec =
   | { type: 'flatten' }
   | { type: 'dense'; units: number; activation: Activation }
-  | { type: 'dropout'; rate: number };
+  | { type: 'dropout'; rate: number }
+  | { type: 'conv2d'; filters: number; kernelSize: number; strides: number; padding: Padding; activation: Activation }
+  | { type: 'maxPooling2d'; poolSize: number; strides: number; padding: Padding }
+  | { type: 'batchNormalization' };
+
+/** 'valid': no padding, the output shrinks by the kernel; 'same': zero-padded, output = ceil(input / stride). */
+export type Padding = 'valid' | 'same';
+
+export type LayerType = LayerSpec['type'];
+
+export const LAYER_TYPES: readonly LayerType[] = ['dense', 'conv2d', 'maxPooling2d', 'flatten', 'dropout', 'batchNormalization'];
+
+export const ACTIVATIONS: readonly Activation[] = ['relu', 'linear', 'sigmoid', 'tanh', 'elu', 'selu', 'softmax'];
 
 export interface ModelSpec {
   name: string;

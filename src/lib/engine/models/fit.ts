@@ -1,0 +1,55 @@
+import { t } from '../../i18n';
+import type { Task } from '../data/dataset';
+import type { LossName } from '../train/losses';
+import { inferShapes, layerLabel, type ShapeReport } from './shapes';
+import type { LayerSpec } from './spec';
+
+/** What a model must fit: the data's example shape and task. */
+export interface DataShape {
+  inputShape: number[];
+  task: Task;
+  numClasses: number;
+}
+
+/** Losses that fit each task. */
+export const TASK_LOSSES: Record<Task, readonly LossName[]> = {
+  classification: ['sparseCategoricalCrossentropy'],
+  regression: ['meanSquaredError', 'meanAbsoluteError'],
+};
+
+/** A loss that does not fit the task, as a message; null when it fits. */
+export function lossProblem(loss: LossName | undefined, task: Task): string | null {
+  if (!loss || TASK_LOSSES[task].includes(loss)) return null;
+  return t.shapeErrors.lossTask(t.editor.losses[loss], task, TASK_LOSSES[task].map((l) => t.editor.losses[l]).join(' or '));
+}
+
+/** Checks the last layer against the task: [classes] with softmax, or [1] without it. */
+function outputProblem(layers: LayerSpec[], report: ShapeReport, data: DataShape): string | null {
+  const i = layers.length - 1;
+  const last = layers[i];
+  const label = layerLabel(last, i);
+  const shape = report.layers[i].outputShape;
+  if (last.type !== 'dense') return t.shapeErrors.lastNotDense(label);
+  if (data.task === 'classification') {
+    if (shape.length !== 1 || shape[0] !== data.numClasses) return t.shapeErrors.outputClasses(label, shape, data.numClasses);
+    if (last.activation !== 'softmax') return t.shapeErrors.needsSoftmax(label, last.activation);
+  } else {
+    if (shape.length !== 1 || shape[0] !== 1) return t.shapeErrors.outputRegression(label, shape);
+    if (last.activation === 'softmax') return t.shapeErrors.softmaxRegression(label);
+  }
+  return null;
+}
+
+/**
+ * Shapes of the model on this data, with the first reason it cannot train on it (a layer that cannot take
+ * its input, a wrong output size or activation, or a loss that does not fit the task), naming the layer.
+ * `error.index` is -1 for problems of the model as a whole (no layers, the loss).
+ */
+export function checkModelFits(layers: LayerSpec[], data: DataShape, loss?: LossName): ShapeReport {
+  const report = inferShapes(layers, data.inputShape);
+  if (report.error) return report;
+  const output = outputProblem(layers, report, data);
+  if (output) return { ...report, error: { index: layers.length - 1, message: output } };
+  const lossError = lossProblem(loss, data.task);
+  return lossError ? { ...report, error: { index: -1, message: lossError } } : report;
+}
