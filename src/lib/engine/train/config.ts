@@ -15,6 +15,14 @@ export interface TrainConfig {
   seed: number;
   /** Loss to minimise; by default the one that fits the dataset's task. */
   loss?: LossName;
+  /** Early stopping on validation loss (off when absent). */
+  earlyStopping?: EarlyStoppingConfig;
+}
+
+/** Stop when the validation loss has not improved for `patience` epochs; optionally go back to the best weights. */
+export interface EarlyStoppingConfig {
+  patience: number;
+  restoreBest: boolean;
 }
 
 /** The classic Keras MNIST settings. */
@@ -36,5 +44,10 @@ export function validateConfig(c: TrainConfig, trainCount: number): string[] {
   if (!(Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= 1000)) errors.push(`epochs must be an integer from 1 to 1000, got ${c.epochs}`);
   if (!(c.validationSplit >= 0 && c.validationSplit <= 0.5)) errors.push(`validation split must be in [0, 0.5], got ${c.validationSplit}`);
   if (!Number.isInteger(c.seed)) errors.push(`seed must be an integer, got ${c.seed}`);
+  if (c.earlyStopping) {
+    const p = c.earlyStopping.patience;
+    if (!(Number.isInteger(p) && p >= 1 && p <= 1000)) errors.push(`early-stopping patience must be an integer from 1 to 1000, got ${p}`);
+    if (!(c.validationSplit > 0)) errors.push('early stopping watches the validation loss: set a validation split above 0');
+  }
   return errors;
 }

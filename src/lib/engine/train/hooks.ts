@@ -21,4 +21,9 @@ export interface TrainerHooks {
   momentumAt?(step: number, totalSteps: number): number | undefined;
   /** Called after validation at the end of each epoch; return 'stop' to end the run there. */
   onEpochEnd?(ctx: EpochContext): void | 'stop' | Promise<void | 'stop'>;
+  /**
+   * Sees the gradients of global step `step` (keyed by variable name) before they are applied. Runs in
+   * the hot loop: it must be cheap (sample every N steps), keep only what it clones, and dispose nothing.
+   */
+  onGradients?(step: number, grads: tf.NamedTensorMap): void;
 }

@@ -44,6 +44,8 @@ export class Trainer {
     private readonly dataset: Dataset,
     private readonly config: TrainConfig,
     private readonly hooks: TrainerHooks = {},
+    /** Continue a run from the end of epoch `epoch` (global step `step`), e.g. from a stored checkpoint. */
+    private readonly resumeFrom?: { epoch: number; step: number },
   ) {
     this.optimizer = createOptimizer(config.optimizer, config.learningRate);
     this.lossName = config.loss ?? defaultLoss(dataset.task);
@@ -74,8 +76,10 @@ export class Trainer {
     const t0 = performance.now();
     onEvent({ kind: 'start', epochs: config.epochs, stepsPerEpoch, batchSize: batch, trainCount: trainIdx.length, valCount: valIdx.length });
 
-    let step = 0;
-    let epoch = 0;
+    let step = this.resumeFrom?.step ?? 0;
+    let epoch = this.resumeFrom?.epoch ?? 0;
+    // Replays the shuffles of the epochs already done, so a resumed run sees the batches an uninterrupted one would.
+    for (let e = 0; e < epoch; e++) rng.permutation(order);
     let diverged = false;
     for (; epoch < config.epochs && !this.stopRequested; epoch++) {
       const epochStart = performance.now();
@@ -87,7 +91,7 @@ export class Trainer {
       for (; s < stepsPerEpoch && !this.stopRequested; s++, step++) {
         this.applySchedule(step, totalSteps);
         gatherBatch(dataset.train, features, dataset.xScale, order, s * batch, batch, xBuf, yBuf);
-        reporter.add(this.trainStep(xBuf, yBuf, batch, vars), this.currentLr);
+        reporter.add(this.trainStep(xBuf, yBuf, batch, vars, step), this.currentLr);
         const now = performance.now();
         if (now - reporter.lastFlush >= REPORT_MS && !(await reporter.flush(s + 1)).finite) break;
         if (now - lastYield >= YIELD_MS) {
@@ -133,7 +137,7 @@ export class Trainer {
   }
 
   /** One optimizer step. Returns scalars (loss, accuracy, gradient norm) that the caller disposes. */
-  private trainStep(xBuf: Float32Array, yBuf: Int32Array | Float32Array, batch: number, vars: tf.Variable[]): StepScalars {
+  private trainStep(xBuf: Float32Array, yBuf: Int32Array | Float32Array, batch: number, vars: tf.Variable[], step: number): StepScalars {
     const classification = this.dataset.task === 'classification';
     const x = tf.tensor(xBuf, [batch, ...this.dataset.inputShape]);
     const y = tf.tensor1d(yBuf, classification ? 'int32' : 'float32');
@@ -145,6 +149,7 @@ export class Trainer {
         return batchLoss(this.lossName, out, y);
       }, vars);
       const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+      this.hooks.onGradients?.(step, grads);
       this.optimizer.applyGradients(grads);
       tf.dispose(Object.values(grads));
       return [value, acc!, gradNorm];
