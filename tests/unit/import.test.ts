@@ -44,7 +44,7 @@ describe('import', () => {
     expect(after.loss).toBeCloseTo(before.loss, 6);
     // Continue training from the imported weights (not a fresh initialisation): the loss starts where it was.
     const losses: number[] = [];
-    await fresh.train({ ...card.hyperParameters, epochs: 1 }, (e) => e.kind === 'steps' && losses.push(...e.loss), { fromCurrentWeights: true });
+    await fresh.train({ ...card.hyperParameters!, epochs: 1 }, (e) => e.kind === 'steps' && losses.push(...e.loss), { fromCurrentWeights: true });
     // (a fresh initialisation starts near ln 10 ≈ 2.3)
     expect(losses[0]).toBeLessThan(Math.min(2, before.loss * 1.3));
     expect((await fresh.evaluateTest()).accuracy).toBeGreaterThanOrEqual(before.accuracy - 0.05);

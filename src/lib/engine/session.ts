@@ -14,6 +14,7 @@ import { evaluate, type Evaluation } from './train/evaluate';
 import type { TrainEventListener } from './train/events';
 import { Trainer, type TrainResult } from './train/loop';
 import { MonitoredRun, type RunOptions } from './runs/monitored-run';
+import type { RunRecorder } from './runs/recorder';
 import type { DatasetChecksum, DatasetInfo, ModelCard, QuantizeDtype } from './runs/record';
 
 /** What the dataset card shows. */
@@ -57,6 +58,7 @@ export class Session {
   private trainer?: Trainer;
   /** Checksums of datasets loaded from files, taken from the bytes as loaded. */
   private readonly checksums = new WeakMap<Dataset, DatasetChecksum>();
+  private lastRecorder: RunRecorder | null = null;
 
   async loadIdxDataset(files: IdxFiles, info: IdxDatasetInfo): Promise<DatasetSummary> {
     const keys = Object.keys(IDX_FILE_NAMES) as (keyof IdxFiles)[];
@@ -132,6 +134,7 @@ export class Session {
     if (!options.fromCurrentWeights && !options.resume) this.setModel(this.spec, config.seed);
     const model = this.requireModel();
     const run = await MonitoredRun.create(model, this.spec, config, onEvent, options, () => this.describeData());
+    this.lastRecorder = run.recorder;
     const trainer = new Trainer(model, dataset, config, run.hooks, MonitoredRun.resumePoint(options));
     run.onStop(() => trainer.stop());
     this.trainer = trainer;
@@ -179,6 +182,16 @@ export class Session {
     } catch (err) {
       return { card: imported.card, notes, model: null, spec, mismatch: (err as Error).message };
     }
+  }
+
+  /** The recorder of the last recorded run (its record is live), to add test metrics or retry a failed save. */
+  get lastRun(): RunRecorder | null {
+    return this.lastRecorder;
+  }
+
+  /** The spec of the current model. */
+  get currentSpec(): ModelSpec | undefined {
+    return this.spec;
   }
 
   /** Quantises the current model's weights and measures size and test accuracy before and after. */

@@ -1,3 +1,5 @@
+import { enDeploy } from './en-deploy';
+
 /** Every user-facing English string of the app. A zh-CN file will mirror this shape (typed by `Messages`). */
 export const en = {
   appName: 'Descent',
@@ -83,6 +85,7 @@ export const en = {
     confidence: (p: number) => `${(p * 100).toFixed(0)}% sure`,
   },
   dismiss: 'Dismiss',
+  deploy: enDeploy,
 };
 
 export type Messages = typeof en;

@@ -10,6 +10,9 @@ import { downloadFile } from '../io/download';
 import { fetchBytes } from '../io/fetch-files';
 import { TrainerClient } from '../worker/client';
 import { RunState } from './run.svelte';
+import { HealthState } from './health.svelte';
+import { newRunId, runName } from './run-names';
+import type { RunRecord } from '../engine/runs/record';
 
 export interface BackendInfo {
   name: BackendName;
@@ -59,8 +62,16 @@ export class AppState {
   exporting = $state(false);
   notices = $state<Notice[]>([]);
   readonly run = new RunState();
+  readonly health = new HealthState();
+  /** The stored run the current model belongs to (null for an imported model not trained here yet). */
+  currentRunId = $state<string | null>(null);
   private readonly client = new TrainerClient();
   private noticeId = 0;
+
+  /** The worker's API, for the state classes of other features (runs, export, import). */
+  get worker() {
+    return this.client.api;
+  }
 
   get ready(): boolean {
     return this.backend !== null && this.dataset !== null && this.model !== null && !this.backendStarting;
@@ -133,13 +144,26 @@ export class AppState {
     }
   }
 
-  async train(): Promise<void> {
+  /**
+   * Trains a fresh model, or the current weights (`fromCurrentWeights`: an imported or opened model), or
+   * continues a stored run from its last checkpoint (`resume`). Every run is recorded in IndexedDB.
+   */
+  async train(options: { fromCurrentWeights?: boolean; resume?: RunRecord } = {}): Promise<void> {
     if (!this.ready || this.run.isActive) return;
     this.test = null;
     this.run.reset();
-    const onEvent = Comlink.proxy((event: TrainEvent) => this.run.apply(event));
+    this.health.reset();
+    if (options.resume) this.run.restore(options.resume, 'training');
+    const parent = options.fromCurrentWeights ? this.currentRunId : null;
+    const runId = options.resume?.id ?? newRunId();
+    this.currentRunId = runId;
+    const onEvent = Comlink.proxy((event: TrainEvent) => {
+      this.run.apply(event);
+      this.health.apply(event);
+    });
     try {
-      await this.client.api.train($state.snapshot(this.settings), onEvent);
+      const name = runName(this.dataset?.name ?? '', this.spec.name);
+      await this.client.api.train($state.snapshot(this.settings), onEvent, { runId, name, parent, fromCurrentWeights: options.fromCurrentWeights, resume: !!options.resume });
     } catch (err) {
       this.run.apply({ kind: 'error', message: errorMessage(err) });
       this.notify('error', t.train.failed(errorMessage(err)));
@@ -164,6 +188,10 @@ export class AppState {
       const indices = Array.from({ length: n }, (_, i) => i);
       const [galleryImages, labels] = await Promise.all([this.client.api.getImages('test', indices), this.client.api.getLabels('test')]);
       this.test = { ...ev, labels, galleryImages, galleryCount: n };
+      if (this.currentRunId) {
+        const saved = await this.client.api.recordTest(this.currentRunId, { loss: ev.loss, accuracy: ev.accuracy, count: ev.count });
+        if (!saved) this.notify('warning', t.deploy.runs.testNotSaved);
+      }
     } catch (err) {
       this.notify('error', errorMessage(err));
     } finally {

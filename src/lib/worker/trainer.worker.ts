@@ -11,6 +11,7 @@ import { Session } from '../engine/session';
 import type { TrainConfig } from '../engine/train/config';
 import type { TrainEventListener } from '../engine/train/events';
 import { probeBackend } from './probes';
+import { deployApi, type WorkerRunOptions } from './deploy-api';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -19,6 +20,7 @@ setWasmPaths({
 });
 
 const session = new Session();
+const deploy = deployApi(session);
 
 /** The worker's API. The page sees its type through `TrainerApi`; every method takes and returns plain data. */
 const api = {
@@ -30,9 +32,9 @@ const api = {
   loadSynthetic: session.loadSynthetic.bind(session),
   setModel: session.setModel.bind(session),
   /** `onEvent` arrives as a comlink proxy of the page's callback; it is released when the run ends. */
-  async train(config: TrainConfig, onEvent: TrainEventListener) {
+  async train(config: TrainConfig, onEvent: TrainEventListener, options?: WorkerRunOptions) {
     try {
-      return await session.train(config, (event) => void onEvent(event));
+      return await session.train(config, (event) => void onEvent(event), await deploy.runOptions(options));
     } finally {
       (onEvent as unknown as Comlink.Remote<TrainEventListener>)[Comlink.releaseProxy]();
     }
@@ -55,6 +57,14 @@ const api = {
     return Comlink.transfer(files, [files.weights]);
   },
   memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
+  describeData: session.describeData.bind(session),
+  openRun: deploy.openRun,
+  importModel: deploy.importModel,
+  recordTest: deploy.recordTest,
+  retrySave: deploy.retrySave,
+  measureQuantization: deploy.measureQuantization,
+  exportBundle: deploy.exportBundle,
+  exportFiles: deploy.exportFiles,
 };
 
 export type TrainerApi = typeof api;

@@ -1,5 +1,6 @@
 import type { LayerSpec } from '../models/spec';
 import type { ModelCard } from '../runs/record';
+import { DEFAULT_CONFIG } from '../train/config';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)}%`);
 const num = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
@@ -31,7 +32,7 @@ function quantizationSection(card: ModelCard): string {
 export function renderReadme(card: ModelCard, fileNames: string[]): string {
   const d = card.dataset;
   const m = card.metrics;
-  const h = card.hyperParameters;
+  const h = card.hyperParameters ?? DEFAULT_CONFIG;
   const checksum = d.checksum
     ? `SHA-256 \`${d.checksum.value}\` (of the ${d.checksum.of === 'files' ? 'files as loaded' : 'parsed data'})` +
       (d.checksum.files ? '\n\n' + d.checksum.files.map((f) => `- \`${f.sha256}\`  ${f.name}`).join('\n') : '')
@@ -81,7 +82,7 @@ ${card.model.layers.map(layerLine).join('\n')}
 
 ## Hyper-parameters
 
-${table([
+${card.hyperParameters ? '' : 'Not known (the model was imported without its card); train.py uses these defaults:\n\n'}${table([
     ['Optimizer', h.optimizer],
     ['Learning rate', String(h.learningRate)],
     ['Batch size', String(h.batchSize)],

@@ -71,6 +71,8 @@ export class MonitoredRun {
   private readonly health: HealthMonitor;
   private readonly early: EarlyStopping | null;
   private stopTrainer: () => void = () => {};
+  /** The page's listener is only valid during the run (the worker releases it after): later writes stay quiet. */
+  private readonly live: { open: boolean };
 
   private constructor(
     private readonly model: tf.LayersModel,
@@ -78,11 +80,13 @@ export class MonitoredRun {
     onEvent: TrainEventListener,
     recorder: RunRecorder | null,
     options: RunOptions,
+    live: { open: boolean },
   ) {
     this.recorder = recorder;
+    this.live = live;
     this.listener = (e: TrainEvent) => {
       this.recorder?.observe(e);
-      onEvent(e);
+      if (live.open) onEvent(e);
     };
     this.health = new HealthMonitor(model, this.listener, () => this.stopTrainer(), options.healthEvery);
     this.early = config.earlyStopping ? new EarlyStopping(config.earlyStopping) : null;
@@ -96,14 +100,15 @@ export class MonitoredRun {
 
   static async create(model: tf.LayersModel, spec: ModelSpec, config: TrainConfig, onEvent: TrainEventListener, options: RunOptions, describe: () => Promise<DatasetInfo>): Promise<MonitoredRun> {
     let recorder: RunRecorder | null = null;
-    const emit = (e: TrainEvent) => onEvent(e);
+    const live = { open: true };
+    const emit = (e: TrainEvent) => live.open && onEvent(e);
     if (options.resume) {
       const record = { ...options.resume.record, status: 'running' as const, halt: null, error: null };
       recorder = new RunRecorder(record, options.resume.store, emit);
     } else if (options.record) {
       recorder = new RunRecorder(newRecord(options.record, await describe(), spec, model, config), options.record.store, emit);
     }
-    const run = new MonitoredRun(model, config, onEvent, recorder, options);
+    const run = new MonitoredRun(model, config, onEvent, recorder, options, live);
     await recorder?.begin();
     return run;
   }
@@ -149,6 +154,7 @@ export class MonitoredRun {
   }
 
   dispose(): void {
+    this.live.open = false;
     this.health.dispose();
   }
 }

@@ -150,7 +150,8 @@ export interface ModelCard {
   dataset: DatasetInfo;
   model: ModelSpec;
   totalParams: number;
-  hyperParameters: TrainConfig;
+  /** Null when unknown (a model imported without a card). */
+  hyperParameters: TrainConfig | null;
   /** The auto-tuner's decisions, or null when the settings were chosen by hand. */
   tuner: TunerDecision[] | null;
   metrics: FinalMetrics | null;

@@ -1,30 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
-import { saveLayersModel, type LayersModelFiles } from '../export/layers-format';
+import { saveLayersModel } from '../export/layers-format';
+import type { LayersModelFiles } from '../export/layers-format';
 import type { TrainEvent } from '../train/events';
 import type { EpochContext } from '../train/hooks';
 import type { MonitorEvent } from '../train/monitor-events';
 import type { RunRecord, StoredRunStatus } from './record';
+import { StorageFullError, type CheckpointKind, type RunStore, type StoredCheckpoint } from './store';
 
-export type CheckpointKind = 'last' | 'best';
-
-/** Weights of a run at the end of an epoch, as stored. */
-export interface StoredCheckpoint {
-  runId: string;
-  kind: CheckpointKind;
-  epoch: number;
-  files: LayersModelFiles;
-}
-
-/** Thrown by a store when the browser's storage quota is exhausted. */
-export class StorageFullError extends Error {
-  override name = 'StorageFullError';
-}
-
-/** Where runs are kept (IndexedDB in the browser, memory in tests). */
-export interface RunStore {
-  /** Writes the record and the given checkpoints at once (all or nothing). */
-  saveRun(record: RunRecord, checkpoints: StoredCheckpoint[]): Promise<void>;
-}
+export { StorageFullError, type CheckpointKind, type RunStore, type StoredCheckpoint };
 
 class Column {
   private buf: Float32Array;
@@ -133,6 +116,12 @@ export class RunRecorder {
     await this.write(r.completedEpochs);
   }
 
+  /** Adds the test-set metrics (measured after the run) and writes the record. */
+  async setTest(test: RunRecord['test']): Promise<boolean> {
+    this.record.test = test;
+    return this.write(this.record.completedEpochs);
+  }
+
   /** Tries the pending writes again (after the user freed space). Returns whether everything is stored now. */
   async retry(): Promise<boolean> {
     return this.write(this.record.completedEpochs);
@@ -154,7 +143,7 @@ export class RunRecorder {
     try {
       await this.store.saveRun(r, checkpoints);
       this.pending.clear();
-      this.emit({ kind: 'checkpoint', runId: r.id, epoch, saved: true, bytes: checkpoints.reduce((s, c) => s + bytes(c), 0) });
+      this.emit({ kind: 'checkpoint', runId: r.id, epoch, saved: true, bytes: r.checkpointBytes });
       return true;
     } catch (err) {
       const full = err instanceof StorageFullError;
