@@ -6,18 +6,35 @@ import { greyPng } from './png';
 
 const DIGITS = 8;
 
+function unzippedModelJson(zipPath: string): Uint8Array {
+  const entries = unzipSync(new Uint8Array(readFileSync(zipPath)));
+  return Object.entries(entries).find(([name]) => name.endsWith('/model.json'))![1];
+}
+
 async function trainBriefly(page: Page, epochs: number): Promise<void> {
   await setField(page, 'epochs', epochs);
   await setField(page, 'batch-size', 512);
   await page.getByTestId('train').click();
 }
 
-test('exports a zip whose own page, with stock TF.js, predicts what the app predicts', async ({ page, context }, info) => {
+test('a full storage quota is reported and recovered from; the exported zip re-imports, and its own page predicts what the app predicts', async ({ page, context }, info) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await openApp(page);
+  // Chromium's own quota, lowered below one checkpoint (407 kB of weights): the writes really fail.
+  const cdp = await context.newCDPSession(page);
+  const origin = new URL(page.url()).origin;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 150_000 });
   await trainBriefly(page, 1);
+  const save = page.getByTestId('save-status');
+  await expect(save).toContainText('Browser storage is full: epoch 1 of this run is not saved yet', { timeout: 90_000 });
+  await expect(page.getByTestId('notice-error')).toContainText('Browser storage is full');
   await expect(page.getByTestId('test-accuracy')).toBeVisible({ timeout: 90_000 });
+  const accuracy = await page.getByTestId('test-accuracy').getAttribute('data-value');
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1e9 });
+  await save.getByRole('button', { name: 'Save again' }).click();
+  await expect(save).toHaveAttribute('data-saved-epoch', '1');
+  await expect(page.getByTestId('notice-info')).toContainText('The run is stored now.');
   const appPredictions = (await page.getByTestId('prediction').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-pred'))))).slice(0, DIGITS);
 
   // Export dialog: quantisation is measured before download; then the zip (32-bit weights) downloads.
@@ -33,6 +50,15 @@ test('exports a zip whose own page, with stock TF.js, predicts what the app pred
   const zipPath = info.outputPath('bundle.zip');
   await (await download).saveAs(zipPath);
   await page.getByRole('button', { name: 'Close' }).click();
+
+  // Import: a lone model.json is refused with what is missing; the zip loads back and scores the same.
+  const importInput = page.getByTestId('import-input');
+  await importInput.setInputFiles({ name: 'model.json', mimeType: 'application/json', buffer: Buffer.from(unzippedModelJson(zipPath)) });
+  await expect(page.getByTestId('import-error')).toHaveText("Import failed: model.json needs the weights file 'group1-shard1of1.bin', which is not among the chosen files.");
+  await importInput.setInputFiles(zipPath);
+  await expect(page.getByTestId('import-result')).toHaveAttribute('data-fits', 'true');
+  await expect(page.getByTestId('model-card-view')).toContainText('MNIST (matches the loaded data)');
+  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', accuracy!, { timeout: 60_000 });
   expect(errors).toEqual([]);
 
   // Unzip in the test and serve the folder from a local origin.

@@ -68,6 +68,10 @@ export class AppState {
   private readonly client = new TrainerClient();
   private noticeId = 0;
 
+  constructor() {
+    this.health.onNotice = (level, text) => this.notify(level, text);
+  }
+
   /** The worker's API, for the state classes of other features (runs, export, import). */
   get worker() {
     return this.client.api;

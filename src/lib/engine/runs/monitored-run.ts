@@ -4,7 +4,7 @@ import type { ModelSpec } from '../models/spec';
 import type { TrainConfig } from '../train/config';
 import { EarlyStopping, type WeightValues } from '../train/early-stopping';
 import type { TrainEvent, TrainEventListener } from '../train/events';
-import { HealthMonitor } from '../train/health';
+import { HealthMonitor, sampleEvery } from '../train/health';
 import type { EpochContext, TrainerHooks } from '../train/hooks';
 import type { TrainResult } from '../train/loop';
 import type { DatasetInfo, RunRecord, StoredRunStatus, TunerDecision } from './record';
@@ -85,6 +85,7 @@ export class MonitoredRun {
     this.recorder = recorder;
     this.live = live;
     this.listener = (e: TrainEvent) => {
+      if (e.kind === 'start' && options.healthEvery === undefined) this.health.every = sampleEvery(e.stepsPerEpoch);
       this.recorder?.observe(e);
       if (live.open) onEvent(e);
     };

@@ -16,6 +16,11 @@ interface LayerGroup {
   vars: tf.Variable[];
 }
 
+/** About 40 samples per epoch, at most one every HEALTH_EVERY steps: short epochs still draw a curve. */
+export function sampleEvery(stepsPerEpoch: number): number {
+  return Math.max(1, Math.min(HEALTH_EVERY, Math.round(stepsPerEpoch / 40)));
+}
+
 export function memoryInfo(): MemoryInfo {
   const m = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
   return { numTensors: m.numTensors, numBytes: m.numBytes, ...(m.numBytesInGPU !== undefined ? { numBytesInGPU: m.numBytesInGPU } : {}) };
@@ -65,7 +70,8 @@ export class HealthMonitor {
     model: tf.LayersModel,
     private readonly emit: (e: MonitorEvent | { kind: 'error'; message: string }) => void,
     private readonly requestStop: () => void,
-    private readonly every = HEALTH_EVERY,
+    /** Steps between samples (see `sampleEvery`). */
+    public every = HEALTH_EVERY,
   ) {
     this.groups = model.layers
       .filter((l) => l.trainableWeights.length > 0)
