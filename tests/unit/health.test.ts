@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/lib/engine/models/build';
 import { classicMlp } from '../../src/lib/engine/models/spec';
 import type { TrainEvent } from '../../src/lib/engine/train/events';
-import { EarlyStopping, snapshotWeights } from '../../src/lib/engine/train/early-stopping';
+import { EarlyStopping, snapshotWeights, valuesFromFiles } from '../../src/lib/engine/train/early-stopping';
+import { saveLayersModel } from '../../src/lib/engine/export/layers-format';
 import { HealthMonitor, histogram } from '../../src/lib/engine/train/health';
 import { Trainer } from '../../src/lib/engine/train/loop';
 import type { MonitorEvent } from '../../src/lib/engine/train/monitor-events';
@@ -109,6 +110,15 @@ describe('early stopping', () => {
     expect(model.getWeights()[0].dataSync()[0]).toBe(2);
     expect(bestWeights![0]).toBe(2);
     expect(early.message(true)).toBe('Stopped early after epoch 4: the validation loss had not improved for 2 epochs (best 0.8000 at epoch 2). The weights of epoch 2 were restored.');
+    model.dispose();
+  });
+
+  it('reads the best weights back from a stored checkpoint (to restore them in a resumed run)', async () => {
+    const model = buildModel(classicMlp(), [28, 28, 1], 4);
+    const fromFiles = valuesFromFiles(await saveLayersModel(model));
+    const direct = await snapshotWeights(model);
+    expect(fromFiles.map((w) => w.shape)).toEqual(direct.map((w) => w.shape));
+    fromFiles.forEach((w, i) => expect(Buffer.from(w.values.buffer).equals(Buffer.from(direct[i].values.buffer))).toBe(true));
     model.dispose();
   });
 

@@ -11,6 +11,7 @@ import type { RunOptions } from '../engine/runs/monitored-run';
 import { cardFromRun, GENERATOR, type ModelCard, type QuantizationReport, type QuantizeDtype, type RunRecord, type TunerDecision } from '../engine/runs/record';
 import type { CheckpointKind } from '../engine/runs/recorder';
 import type { Session } from '../engine/session';
+import { valuesFromFiles } from '../engine/train/early-stopping';
 import * as tf from '@tensorflow/tfjs';
 import { IdbRunStore, getCheckpoint, getRun, updateRun } from '../io/runs-db';
 
@@ -101,7 +102,9 @@ export function deployApi(session: Session) {
         await checkSameData(record);
         const last = await checkpoint(record.id, 'last');
         await session.loadModelFiles(last.files, record.model);
-        return { resume: { record, store, best: null } };
+        // Early stopping goes on counting from the stored best epoch, whose weights it may restore at the end.
+        const best = record.config.earlyStopping?.restoreBest && record.bestEpoch !== null ? await getCheckpoint(record.id, 'best') : undefined;
+        return { resume: { record, store, best: best ? valuesFromFiles(best.files) : null } };
       }
       return { record: { id: options.runId, name: options.name, tuner: options.tuner ?? null, parent: options.parent ?? null, store }, fromCurrentWeights: options.fromCurrentWeights };
     },

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import type { LayersModelFiles } from '../export/layers-format';
+import type { ModelJson } from '../export/quantize';
 import type { EarlyStoppingConfig } from './config';
 import type { EpochContext } from './hooks';
 
@@ -10,6 +12,18 @@ export async function snapshotWeights(model: tf.LayersModel): Promise<WeightValu
   const weights = model.getWeights();
   const values = await Promise.all(weights.map((w) => w.data()));
   return weights.map((w, i) => ({ shape: [...w.shape], values: Float32Array.from(values[i] as Float32Array) }));
+}
+
+/** The same values read from stored float32 model files (a checkpoint), in model order. */
+export function valuesFromFiles(files: LayersModelFiles): WeightValues {
+  const specs = (JSON.parse(files.modelJson) as ModelJson).weightsManifest.flatMap((g) => g.weights);
+  let offset = 0;
+  return specs.map((spec) => {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    const values = new Float32Array(files.weights.slice(offset, offset + 4 * count));
+    offset += 4 * count;
+    return { shape: [...spec.shape], values };
+  });
 }
 
 /** Writes `snapshot` back into the model (tensors made for it are disposed). */
