@@ -56,7 +56,18 @@ async function transact<T>(stores: string[], mode: IDBTransactionMode, work: (tx
     tx.onerror = fail;
     tx.onabort = fail;
   });
-  const result = await work(tx);
+  let result: T;
+  try {
+    result = await work(tx);
+  } catch (err) {
+    try {
+      tx.abort();
+    } catch {
+      // already finished
+    }
+    await done.catch(() => {});
+    throw err;
+  }
   await done;
   return result;
 }

@@ -57,7 +57,6 @@ const api = {
     return Comlink.transfer(files, [files.weights]);
   },
   memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
-  describeData: session.describeData.bind(session),
   openRun: deploy.openRun,
   importModel: deploy.importModel,
   recordTest: deploy.recordTest,
