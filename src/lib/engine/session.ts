@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { measureModelFit, measureThroughput, testTracking, type ThroughputResult, type TrackedEpoch } from './bench';
+import { contentChecksum, filesChecksum } from './data/checksum';
 import { classCounts, featureSize, type Dataset } from './data/dataset';
-import { loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from './data/mnist';
+import { describeDataset } from './data/describe';
+import { IDX_FILE_NAMES, loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from './data/mnist';
 import { generateSynthetic, type SyntheticOptions } from './data/synthetic';
 import type { Preprocessing } from './data/preprocessing';
 import { datasetPreview, targetHistogram, type DatasetPreview, type Histogram } from './data/preview';
+import { readModelUpload, type UploadedFile } from './export/import';
 import { saveLayersModel, type LayersModelFiles } from './export/layers-format';
+import { loadForDataset, measureQuantization, specFromModel } from './export/model-io';
 import { buildModel, checkOutputFits, summarize } from './models/build';
 import { checkModelFits, lossProblem } from './models/fit';
 import { ModelSpecError, type ModelSpec, type ModelSummary } from './models/spec';
@@ -18,6 +22,9 @@ import { mergeHooks, type TrainerHooks } from './train/hooks';
 import { scheduleHooks } from './train/schedules';
 import { findBatchSize, type BatchDecision, type BatchRow } from './tune/batch-finder';
 import { lrRangeTest, type RangeTestPoint, type RangeTestResult } from './tune/lr-finder';
+import { MonitoredRun, type RunOptions } from './runs/monitored-run';
+import type { RunRecorder } from './runs/recorder';
+import type { DatasetChecksum, DatasetInfo, ModelCard, QuantizeDtype } from './runs/record';
 
 /** What the dataset card shows. */
 export interface DatasetSummary {
@@ -45,6 +52,17 @@ export interface DatasetSummary {
 
 const SAMPLE_COUNT = 32;
 
+/** What an imported model turned out to be, for the page's import card. */
+export interface ImportSummary {
+  card: ModelCard | null;
+  notes: string[];
+  /** The model's layers when it fits the loaded dataset (it is then the current model), else null. */
+  model: ModelSummary | null;
+  spec: ModelSpec;
+  /** Why it cannot be evaluated or trained on the loaded data, when it cannot. */
+  mismatch: string | null;
+}
+
 /**
  * The engine's state in one place: the loaded dataset, the model and the run in progress.
  * Plain TypeScript without DOM; the worker wraps it, and unit tests drive it directly.
@@ -58,9 +76,27 @@ export class Session {
   private tuneStop = false;
   /** A copy of the last test evaluation (the worker transfers the original's buffers away). */
   private lastTest?: Evaluation;
+  /** Checksums of datasets loaded from files, taken from the bytes as loaded. */
+  private readonly checksums = new WeakMap<Dataset, DatasetChecksum>();
+  private lastRecorder: RunRecorder | null = null;
 
   async loadIdxDataset(files: IdxFiles, info: IdxDatasetInfo): Promise<DatasetSummary> {
-    return this.setDataset(await loadIdxDataset(files, info));
+    const keys = Object.keys(IDX_FILE_NAMES) as (keyof IdxFiles)[];
+    const checksum = await filesChecksum(keys.map((k) => ({ name: IDX_FILE_NAMES[k], bytes: files[k] })));
+    const summary = this.setDataset(await loadIdxDataset(files, info));
+    this.checksums.set(this.dataset!, checksum);
+    return summary;
+  }
+
+  /** The loaded dataset as model cards describe it, with its checksum (of the files, else of the parsed data). */
+  async describeData(): Promise<DatasetInfo> {
+    const dataset = this.requireDataset();
+    let checksum = this.checksums.get(dataset);
+    if (!checksum) {
+      checksum = await contentChecksum(dataset);
+      this.checksums.set(dataset, checksum);
+    }
+    return describeDataset(dataset, checksum);
   }
 
   loadSynthetic(options: SyntheticOptions): DatasetSummary {
@@ -111,8 +147,12 @@ export class Session {
     return summarize(model, dataset.inputShape);
   }
 
-  /** Trains a fresh model (initialised from `config.seed`) and keeps it, also when stopped early. */
-  async train(config: TrainConfig, onEvent: TrainEventListener, extraHooks: TrainerHooks = {}): Promise<TrainResult> {
+  /**
+   * Trains a fresh model (initialised from `config.seed`) and keeps it, also when stopped early. With
+   * `options.fromCurrentWeights` or `options.resume` it trains the current model's weights instead; with
+   * `options.record` the run is recorded and checkpointed every epoch.
+   */
+  async train(config: TrainConfig, onEvent: TrainEventListener, options: RunOptions = {}): Promise<TrainResult> {
     const dataset = this.requireDataset();
     if (!this.spec) throw new Error('Choose a model before training.');
     if (this.trainer) throw new Error('A run is already in progress.');
@@ -120,14 +160,20 @@ export class Session {
     if (errors.length) throw new Error(`Invalid settings: ${errors.join('; ')}.`);
     const lossError = lossProblem(config.loss, dataset.task);
     if (lossError) throw new Error(lossError);
-    this.setModel(this.spec, config.seed);
-    const hooks = mergeHooks(scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs), extraHooks);
-    const trainer = new Trainer(this.model!, dataset, config, hooks);
+    if (!options.fromCurrentWeights && !options.resume) this.setModel(this.spec, config.seed);
+    const model = this.requireModel();
+    const run = await MonitoredRun.create(model, this.spec, config, onEvent, options, () => this.describeData());
+    this.lastRecorder = run.recorder;
+    const schedule = scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs);
+    const hooks = mergeHooks(schedule, run.hooks, options.hooks ?? {});
+    const trainer = new Trainer(model, dataset, config, hooks, MonitoredRun.resumePoint(options));
+    run.onStop(() => trainer.stop());
     this.trainer = trainer;
     try {
-      return await trainer.run(onEvent);
+      return await run.track(trainer.run(run.listener));
     } finally {
       trainer.dispose();
+      run.dispose();
       this.trainer = undefined;
     }
   }
@@ -173,8 +219,67 @@ export class Session {
   /** A run that records test accuracy per epoch and stops at `targetAccuracy` (benchmarks; see engine/bench.ts). */
   async trainTracked(config: TrainConfig, targetAccuracy: number, minEpochs: number): Promise<{ result: TrainResult; epochs: TrackedEpoch[] }> {
     const epochs: TrackedEpoch[] = [];
-    const result = await this.train(config, () => {}, testTracking(this.requireDataset(), targetAccuracy, minEpochs, epochs));
+    const result = await this.train(config, () => {}, { hooks: testTracking(this.requireDataset(), targetAccuracy, minEpochs, epochs) });
     return { result, epochs };
+  }
+
+  /**
+   * Makes stored or imported weights the current model (checked against the loaded data). `spec` describes
+   * them; without one it is read from the model's layers.
+   */
+  async loadModelFiles(files: LayersModelFiles, spec?: ModelSpec): Promise<ModelSummary> {
+    const dataset = this.requireDataset();
+    if (this.trainer) throw new Error('A run is in progress: stop it first.');
+    const loaded = await loadForDataset(files, dataset);
+    if (!(loaded instanceof tf.Sequential)) {
+      loaded.dispose();
+      throw new Error('Only sequential models (one layer after another) can be trained here.');
+    }
+    this.model?.dispose();
+    this.model = loaded;
+    this.spec = spec ?? specFromModel(loaded, 'Imported model').spec;
+    return summarize(loaded, dataset.inputShape);
+  }
+
+  /** Validates uploaded files (a bundle .zip, or model.json + weights) and, when it fits the data, makes it the current model. */
+  async importModel(uploaded: UploadedFile[]): Promise<ImportSummary> {
+    const imported = readModelUpload(uploaded);
+    const probe = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: JSON.parse(imported.files.modelJson).modelTopology })).catch((err: Error) => {
+      throw new Error(`model.json passed the checks but TF.js cannot build it: ${err.message}`);
+    });
+    const derived = specFromModel(probe, imported.card?.name ?? 'Imported model');
+    probe.dispose();
+    const spec = imported.card?.model ?? derived.spec;
+    const notes = [...imported.notes];
+    if (derived.unsupported.length) notes.push(`Layers Descent cannot rebuild (train.py will not either): ${derived.unsupported.join(', ')}.`);
+    try {
+      const model = await this.loadModelFiles(imported.files, spec);
+      return { card: imported.card, notes, model, spec, mismatch: null };
+    } catch (err) {
+      return { card: imported.card, notes, model: null, spec, mismatch: (err as Error).message };
+    }
+  }
+
+  /** The recorder of the last recorded run (its record is live), to add test metrics or retry a failed save. */
+  get lastRun(): RunRecorder | null {
+    return this.lastRecorder;
+  }
+
+  /** The spec of the current model. */
+  get currentSpec(): ModelSpec | undefined {
+    return this.spec;
+  }
+
+  /** Quantises the current model's weights and measures size and test accuracy before and after. */
+  async measureQuantization(files: LayersModelFiles, dtype: QuantizeDtype) {
+    const dataset = this.requireDataset();
+    let fits: Dataset | null = dataset;
+    try {
+      (await loadForDataset(files, dataset)).dispose();
+    } catch {
+      fits = null;
+    }
+    return measureQuantization(files, dtype, fits);
   }
 
   stop(): void {

@@ -1,5 +1,6 @@
 import { dataMessages } from './en-data';
 import { modelMessages } from './en-model';
+import { enDeploy } from './en-deploy';
 
 /** Every user-facing English string of the app. A zh-CN file will mirror this shape (typed by `Messages`). */
 export const en = {
@@ -127,6 +128,7 @@ export const en = {
   dismiss: 'Dismiss',
   ...dataMessages,
   ...modelMessages,
+  deploy: enDeploy,
 };
 
 export type Messages = typeof en;

@@ -4,7 +4,7 @@ import { MNIST_INFO } from '../engine/data/mnist';
 import { classicMlp, type ModelSpec, type ModelSummary } from '../engine/models/spec';
 import type { DatasetSummary } from '../engine/session';
 import { DEFAULT_CONFIG, type TrainConfig, type TuningRecord } from '../engine/train/config';
-import { autoConfig, roundRate } from '../engine/tune/auto';
+import { autoConfig, roundRate, tunerDecisions } from '../engine/tune/auto';
 import type { BatchRow } from '../engine/tune/batch-finder';
 import type { LrRule, RangeTestPoint } from '../engine/tune/lr-finder';
 import type { TrainEvent } from '../engine/train/events';
@@ -14,6 +14,9 @@ import { fetchIdxFiles } from '../io/builtin-data';
 import { TrainerClient } from '../worker/client';
 import { RunState } from './run.svelte';
 import { TuneState } from './tune.svelte';
+import { HealthState } from './health.svelte';
+import { newRunId, runName } from './run-names';
+import type { RunRecord } from '../engine/runs/record';
 
 export interface BackendInfo {
   name: BackendName;
@@ -67,6 +70,9 @@ export class AppState {
   notices = $state<Notice[]>([]);
   readonly run = new RunState();
   readonly tune = new TuneState();
+  readonly health = new HealthState();
+  /** The stored run the current model belongs to (null for an imported model not trained here yet). */
+  currentRunId = $state<string | null>(null);
   private readonly client = new TrainerClient();
   private noticeId = 0;
   /** Steps run before every training run (e.g. refitting table statistics to the validation split); a throw cancels the run. */
@@ -74,6 +80,15 @@ export class AppState {
 
   /** The worker's API, for the feature state classes (data uploads, evaluation). */
   get api() {
+    return this.client.api;
+  }
+
+  constructor() {
+    this.health.onNotice = (level, text) => this.notify(level, text);
+  }
+
+  /** The worker's API, for the state classes of other features (runs, export, import). */
+  get worker() {
     return this.client.api;
   }
 
@@ -140,8 +155,12 @@ export class AppState {
     }
   }
 
-  /** Starts a run with the current settings; `tuning` records what Auto decided (absent for a hand-set run). */
-  async train(tuning?: TuningRecord): Promise<void> {
+  /**
+   * Trains a fresh model, or the current weights (`fromCurrentWeights`: an imported or opened model), or
+   * continues a stored run from its last checkpoint (`resume`). Every run is recorded in IndexedDB.
+   * `tuning` records what Auto decided (absent for a hand-set run).
+   */
+  async train(options: { fromCurrentWeights?: boolean; resume?: RunRecord; tuning?: TuningRecord } = {}): Promise<void> {
     if (!this.ready || this.run.isActive || this.tune.isBusy) return;
     try {
       for (const step of this.beforeTrain) await step();
@@ -150,11 +169,21 @@ export class AppState {
       return;
     }
     this.test = null;
-    const config: TrainConfig = { ...$state.snapshot(this.settings), ...(tuning ? { tuning } : {}) };
+    const config: TrainConfig = { ...$state.snapshot(this.settings), ...(options.tuning ? { tuning: options.tuning } : {}) };
     this.run.reset(config);
-    const onEvent = Comlink.proxy((event: TrainEvent) => this.run.apply(event));
+    this.health.reset();
+    if (options.resume) this.run.restore(options.resume, 'training');
+    const parent = options.fromCurrentWeights ? this.currentRunId : null;
+    const runId = options.resume?.id ?? newRunId();
+    this.currentRunId = runId;
+    const onEvent = Comlink.proxy((event: TrainEvent) => {
+      this.run.apply(event);
+      this.health.apply(event);
+    });
     try {
-      await this.client.api.train(config, onEvent);
+      const name = runName(this.dataset?.name ?? '', this.spec.name);
+      const tuner = options.tuning ? tunerDecisions(options.tuning) : null;
+      await this.client.api.train(config, onEvent, { runId, name, parent, tuner, fromCurrentWeights: options.fromCurrentWeights, resume: !!options.resume });
     } catch (err) {
       this.run.apply({ kind: 'error', message: errorMessage(err) });
       this.notify('error', t.train.failed(errorMessage(err)));
@@ -228,7 +257,7 @@ export class AppState {
     this.settings.schedule = tuned.schedule;
     const tuning = tuned.tuning;
     this.tune.stage = 'train';
-    await this.train(tuning);
+    await this.train({ tuning });
     this.tune.stage = this.run.status === 'done' ? 'done' : 'cancelled';
   }
 
@@ -259,6 +288,10 @@ export class AppState {
       const indices = Array.from({ length: n }, (_, i) => i);
       const [galleryImages, labels] = await Promise.all([this.client.api.getImages('test', indices), this.client.api.getLabels('test')]);
       this.test = { ...ev, labels, galleryImages, galleryCount: n };
+      if (this.currentRunId) {
+        const saved = await this.client.api.recordTest(this.currentRunId, { loss: ev.loss, accuracy: ev.accuracy, count: ev.count });
+        if (!saved) this.notify('warning', t.deploy.runs.testNotSaved);
+      }
     } catch (err) {
       this.notify('error', errorMessage(err));
     } finally {

@@ -56,7 +56,7 @@ export class RunState {
   /** True when the run ended because the loss became NaN/Inf or exploded. */
   diverged = $state(false);
 
-  reset(config: TrainConfig): void {
+  reset(config: TrainConfig | null = null): void {
     this.config = config;
     this.diverged = false;
     this.status = 'training';
@@ -72,6 +72,27 @@ export class RunState {
     this.lossSmoother.reset();
     this.accSmoother.reset();
     this.startedAt = performance.now();
+    this.version++;
+  }
+
+  /** Shows a stored run's history (to continue it, or to look at it again). */
+  restore(record: { epochs: EpochRow[]; stepLoss: Float32Array; stepAccuracy: Float32Array; completedEpochs: number; stepsPerEpoch: number; seconds: number; config: { epochs: number } }, status: RunStatus): void {
+    this.reset();
+    for (let i = 0; i < record.stepLoss.length; i++) {
+      this.steps.push(i + 1);
+      this.loss.push(record.stepLoss[i]);
+      this.lossSmooth.push(this.lossSmoother.next(record.stepLoss[i]));
+      this.accSmooth.push(this.accSmoother.next(record.stepAccuracy[i]));
+    }
+    this.status = status;
+    this.epochRows = record.epochs.map((e) => ({ ...e }));
+    this.epochs = record.config.epochs;
+    this.stepsPerEpoch = record.stepsPerEpoch;
+    this.epoch = Math.max(1, record.completedEpochs);
+    this.stepInEpoch = record.completedEpochs > 0 ? record.stepsPerEpoch : 0;
+    this.totalSteps = record.stepLoss.length;
+    this.lastLoss = record.stepLoss.length ? record.stepLoss[record.stepLoss.length - 1] : null;
+    this.seconds = record.seconds;
     this.version++;
   }
 

@@ -16,6 +16,7 @@ import type { BatchRow } from '../engine/tune/batch-finder';
 import type { RangeTestPoint } from '../engine/tune/lr-finder';
 import { decodeImage } from './decode-image';
 import { probeBackend } from './probes';
+import { deployApi, type WorkerRunOptions } from './deploy-api';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -35,6 +36,7 @@ const workshop = new DataWorkshop(session, decodeImage);
 function release(callback: unknown): void {
   (callback as Comlink.Remote<() => void>)[Comlink.releaseProxy]();
 }
+const deploy = deployApi(session);
 
 /** The worker's API. The page sees its type through `TrainerApi`; every method takes and returns plain data. */
 const api = {
@@ -47,9 +49,9 @@ const api = {
   loadSynthetic: session.loadSynthetic.bind(session),
   setModel: session.setModel.bind(session),
   /** `onEvent` arrives as a comlink proxy of the page's callback; it is released when the run ends. */
-  async train(config: TrainConfig, onEvent: TrainEventListener) {
+  async train(config: TrainConfig, onEvent: TrainEventListener, options?: WorkerRunOptions) {
     try {
-      return await session.train(config, (event) => void onEvent(event));
+      return await session.train(config, (event) => void onEvent(event), await deploy.runOptions(options));
     } finally {
       release(onEvent);
     }
@@ -100,6 +102,13 @@ const api = {
   },
   getTestRowText: session.getTestRowText.bind(session),
   memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
+  openRun: deploy.openRun,
+  importModel: deploy.importModel,
+  recordTest: deploy.recordTest,
+  retrySave: deploy.retrySave,
+  measureQuantization: deploy.measureQuantization,
+  exportBundle: deploy.exportBundle,
+  exportFiles: deploy.exportFiles,
 };
 
 export type TrainerApi = typeof api;

@@ -20,6 +20,8 @@ export interface TrainConfig {
   schedule?: ScheduleSpec;
   /** What the tuner decided, when Auto chose these settings (recorded with the run and its export). */
   tuning?: TuningRecord;
+  /** Early stopping on validation loss (off when absent). */
+  earlyStopping?: EarlyStoppingConfig;
 }
 
 /** The tuner's decisions in plain words and numbers, as stored with a run. */
@@ -28,6 +30,12 @@ export interface TuningRecord {
   learningRate?: { rule: 'valley' | 'steepest' | 'edge' | 'manual'; value: number; valley: number; steepest: number };
   schedule: ScheduleSpec['kind'];
   tunerSeconds: number;
+}
+
+/** Stop when the validation loss has not improved for `patience` epochs; optionally go back to the best weights. */
+export interface EarlyStoppingConfig {
+  patience: number;
+  restoreBest: boolean;
 }
 
 /** The classic Keras MNIST settings. */
@@ -49,5 +57,10 @@ export function validateConfig(c: TrainConfig, trainCount: number): string[] {
   if (!(Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= 1000)) errors.push(`epochs must be an integer from 1 to 1000, got ${c.epochs}`);
   if (!(c.validationSplit >= 0 && c.validationSplit <= 0.5)) errors.push(`validation split must be in [0, 0.5], got ${c.validationSplit}`);
   if (!Number.isInteger(c.seed)) errors.push(`seed must be an integer, got ${c.seed}`);
+  if (c.earlyStopping) {
+    const p = c.earlyStopping.patience;
+    if (!(Number.isInteger(p) && p >= 1 && p <= 1000)) errors.push(`early-stopping patience must be an integer from 1 to 1000, got ${p}`);
+    if (!(c.validationSplit > 0)) errors.push('early stopping watches the validation loss: set a validation split above 0');
+  }
   return errors;
 }

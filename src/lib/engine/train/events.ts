@@ -1,3 +1,5 @@
+import type { MonitorEvent } from './monitor-events';
+
 /** Progress of a run, as plain data that crosses the worker boundary. */
 export type TrainEvent =
   | {
@@ -35,6 +37,7 @@ export type TrainEvent =
       seconds: number;
     }
   | { kind: 'done'; stopped: boolean; steps: number; epochs: number; seconds: number }
-  | { kind: 'error'; message: string; /** The loss became NaN/Inf or exploded: retry at a lower rate. */ diverged?: boolean };
+  | { kind: 'error'; message: string; /** The loss became NaN/Inf or exploded: retry at a lower rate. */ diverged?: boolean }
+  | MonitorEvent;
 
 export type TrainEventListener = (event: TrainEvent) => void;

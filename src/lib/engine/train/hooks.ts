@@ -21,24 +21,29 @@ export interface TrainerHooks {
   momentumAt?(step: number, totalSteps: number): number | undefined;
   /** Called after validation at the end of each epoch; return 'stop' to end the run there. */
   onEpochEnd?(ctx: EpochContext): void | 'stop' | Promise<void | 'stop'>;
+  /**
+   * Sees the gradients of global step `step` (keyed by variable name) before they are applied. Runs in
+   * the hot loop: it must be cheap (sample every N steps), keep only what it clones, and dispose nothing.
+   */
+  onGradients?(step: number, grads: tf.NamedTensorMap): void;
 }
 
-/** Combines hooks: the later one's rate/momentum win where both set one; every onEpochEnd runs, 'stop' from any stops. */
+/** Combines hooks: the later one's rate/momentum win where both set one; every other hook runs, 'stop' from any stops. */
 export function mergeHooks(...all: TrainerHooks[]): TrainerHooks {
   const lr = all.filter((h) => h.learningRateAt).at(-1)?.learningRateAt;
   const momentum = all.filter((h) => h.momentumAt).at(-1)?.momentumAt;
   const ends = all.flatMap((h) => (h.onEpochEnd ? [h.onEpochEnd.bind(h)] : []));
-  return {
-    ...(lr ? { learningRateAt: lr } : {}),
-    ...(momentum ? { momentumAt: momentum } : {}),
-    ...(ends.length
-      ? {
-          onEpochEnd: async (ctx: EpochContext) => {
-            let verdict: void | 'stop' = undefined;
-            for (const end of ends) if ((await end(ctx)) === 'stop') verdict = 'stop';
-            return verdict;
-          },
-        }
-      : {}),
-  };
+  const grads = all.flatMap((h) => (h.onGradients ? [h.onGradients.bind(h)] : []));
+  const merged: TrainerHooks = {};
+  if (lr) merged.learningRateAt = lr;
+  if (momentum) merged.momentumAt = momentum;
+  if (grads.length) merged.onGradients = (step, g) => grads.forEach((f) => f(step, g));
+  if (ends.length) {
+    merged.onEpochEnd = async (ctx: EpochContext) => {
+      let verdict: void | 'stop' = undefined;
+      for (const end of ends) if ((await end(ctx)) === 'stop') verdict = 'stop';
+      return verdict;
+    };
+  }
+  return merged;
 }

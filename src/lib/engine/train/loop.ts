@@ -42,6 +42,8 @@ export class Trainer {
     private readonly dataset: Dataset,
     private readonly config: TrainConfig,
     private readonly hooks: TrainerHooks = {},
+    /** Continue a run from the end of epoch `epoch` (global step `step`), e.g. from a stored checkpoint. */
+    private readonly resumeFrom?: { epoch: number; step: number },
   ) {
     this.optimizer = createOptimizer(config.optimizer, config.learningRate);
     this.lossName = config.loss ?? defaultLoss(dataset.task);
@@ -72,8 +74,10 @@ export class Trainer {
     const t0 = performance.now();
     onEvent({ kind: 'start', epochs: config.epochs, stepsPerEpoch, batchSize: batch, trainCount: trainIdx.length, valCount: valIdx.length });
 
-    let step = 0;
-    let epoch = 0;
+    let step = this.resumeFrom?.step ?? 0;
+    let epoch = this.resumeFrom?.epoch ?? 0;
+    // Replays the shuffles of the epochs already done, so a resumed run sees the batches an uninterrupted one would.
+    for (let e = 0; e < epoch; e++) rng.permutation(order);
     let diverged = false;
     const watch = new ExplosionWatch();
     for (; epoch < config.epochs && !this.stopRequested; epoch++) {
@@ -86,7 +90,7 @@ export class Trainer {
       for (; s < stepsPerEpoch && !this.stopRequested; s++, step++) {
         this.applySchedule(step, totalSteps);
         gatherBatch(dataset.train, features, dataset.xScale, order, s * batch, batch, xBuf, yBuf);
-        reporter.add(stepper.step(this.optimizer, xBuf, yBuf, batch), this.currentLr);
+        reporter.add(stepper.step(this.optimizer, xBuf, yBuf, batch, (grads) => this.hooks.onGradients?.(step, grads)), this.currentLr);
         const now = performance.now();
         if (now - reporter.lastFlush >= REPORT_MS && !(await reporter.flush(s + 1)).finite) break;
         if (now - lastYield >= YIELD_MS) {

@@ -43,11 +43,12 @@ export class StepRunner {
   }
 
   /** One optimizer step on the first `batch` rows of the buffers. */
-  step(optimizer: tf.Optimizer, xBuf: Float32Array, yBuf: Int32Array | Float32Array, batch: number): StepScalars {
+  step(optimizer: tf.Optimizer, xBuf: Float32Array, yBuf: Int32Array | Float32Array, batch: number, onGradients?: (grads: tf.NamedTensorMap) => void): StepScalars {
     const [x, y] = this.inputs(xBuf, yBuf, batch);
     try {
       const { value, grads, acc } = this.gradients(x, y);
       const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+      onGradients?.(grads);
       optimizer.applyGradients(grads);
       tf.dispose(Object.values(grads));
       return [value, acc, gradNorm];

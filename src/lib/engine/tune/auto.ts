@@ -1,3 +1,4 @@
+import type { TunerDecision } from '../runs/record';
 import type { TrainConfig, TuningRecord } from '../train/config';
 import { ONE_CYCLE } from '../train/schedules';
 import type { BatchDecision } from './batch-finder';
@@ -28,4 +29,21 @@ export function autoConfig(
     tunerSeconds,
   };
   return { ...base, batchSize: batch.chosen, learningRate, schedule: { ...ONE_CYCLE }, tuning };
+}
+
+/** The tuner's decisions as the run record and model card list them. */
+export function tunerDecisions(tuning: TuningRecord): TunerDecision[] {
+  const out: TunerDecision[] = [];
+  if (tuning.batch) out.push({ parameter: 'batchSize', value: tuning.batch.chosen, reason: tuning.batch.reason });
+  if (tuning.learningRate) {
+    const lr = tuning.learningRate;
+    out.push({
+      parameter: 'learningRate',
+      value: lr.value,
+      reason: `range test, ${lr.rule} rule (valley ${lr.valley.toPrecision(2)}, steepest ${lr.steepest.toPrecision(2)})`,
+    });
+  }
+  out.push({ parameter: 'schedule', value: tuning.schedule, reason: 'one-cycle: warm-up to the found rate over 25% of the steps, cosine down to rate/1e4' });
+  out.push({ parameter: 'tunerSeconds', value: Number(tuning.tunerSeconds.toFixed(2)), reason: 'time spent tuning, before training' });
+  return out;
 }

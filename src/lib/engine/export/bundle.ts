@@ -1,0 +1,75 @@
+/**
+ * The export bundle: model.json + weight shards, model-card.json, README.md, a ready page (index.html,
+ * predict.js, tf.min.js and its licence) and train.py, zipped in one folder. Pure: strings and bytes in,
+ * bytes out, so it runs in the worker and in Node tests.
+ */
+import { zipSync, strToU8, type Zippable } from 'fflate';
+import type { ModelCard } from '../runs/record';
+import indexHtml from './assets/index.html?raw';
+import tfjsLicence from './assets/LICENSE-tfjs.txt?raw';
+import predictJs from './assets/predict.js?raw';
+import { renderTrainPy } from './keras';
+import type { LayersModelFiles } from './layers-format';
+import type { ModelJson } from './quantize';
+import { renderReadme } from './readme';
+
+/** Shard size of the tensorflowjs converter: browsers cache files of this size well. */
+export const SHARD_BYTES = 4 * 1024 * 1024;
+
+export interface BundleInput {
+  model: LayersModelFiles;
+  card: ModelCard;
+  /** Contents of @tensorflow/tfjs/dist/tf.min.js (the page loads it from the bundle: no network needed). */
+  tfjs: Uint8Array;
+  shardBytes?: number;
+}
+
+/** Splits the weights into converter-style shards (`group1-shard1of2.bin`, …) and points the manifest at them. */
+export function shardModel(files: LayersModelFiles, shardBytes = SHARD_BYTES): { modelJson: string; shards: { name: string; bytes: Uint8Array }[] } {
+  const json = JSON.parse(files.modelJson) as ModelJson;
+  const all = new Uint8Array(files.weights);
+  const count = Math.max(1, Math.ceil(all.length / shardBytes));
+  const shards = Array.from({ length: count }, (_, i) => ({
+    name: `group1-shard${i + 1}of${count}.bin`,
+    bytes: all.slice(i * shardBytes, Math.min(all.length, (i + 1) * shardBytes)),
+  }));
+  const weights = json.weightsManifest.flatMap((g) => g.weights);
+  const modelJson = { ...json, weightsManifest: [{ paths: shards.map((s) => s.name), weights }] };
+  return { modelJson: JSON.stringify(modelJson), shards };
+}
+
+/** A folder name from the model's name: lower-case letters, digits and dashes. */
+export function bundleFolder(name: string): string {
+  const slug = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
+  return slug || 'descent-model';
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Every file of the bundle by its path inside the folder. */
+export function bundleFiles(input: BundleInput): Record<string, Uint8Array> {
+  const { modelJson, shards } = shardModel(input.model, input.shardBytes);
+  const files: Record<string, Uint8Array> = {
+    'model.json': strToU8(modelJson),
+    ...Object.fromEntries(shards.map((s) => [s.name, s.bytes])),
+    'model-card.json': strToU8(JSON.stringify(input.card, null, 2)),
+    'index.html': strToU8(indexHtml.replaceAll('{{TITLE}}', escapeHtml(input.card.name))),
+    'predict.js': strToU8(predictJs),
+    'tf.min.js': input.tfjs,
+    'LICENSE-tfjs.txt': strToU8(tfjsLicence),
+    'train.py': strToU8(renderTrainPy(input.card)),
+  };
+  files['README.md'] = strToU8(renderReadme(input.card, [...Object.keys(files), 'README.md']));
+  return files;
+}
+
+/** Zips the files under one folder; float weights barely compress, so they are stored as they are. */
+export function zipBundle(folder: string, files: Record<string, Uint8Array>): Uint8Array {
+  const tree: Zippable = {};
+  for (const [name, bytes] of Object.entries(files)) {
+    tree[name] = [bytes, { level: name.endsWith('.bin') ? 0 : name === 'tf.min.js' ? 6 : 9 }];
+  }
+  return zipSync({ [folder]: tree }, { mtime: new Date('2026-01-01T00:00:00Z') });
+}

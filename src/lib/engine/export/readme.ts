@@ -1,0 +1,127 @@
+import type { LayerSpec } from '../models/spec';
+import type { ModelCard } from '../runs/record';
+import { DEFAULT_CONFIG } from '../train/config';
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)}%`);
+const num = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
+
+function layerLine(layer: LayerSpec, i: number): string {
+  const { type, ...rest } = layer as { type: string } & Record<string, unknown>;
+  const args = Object.entries(rest).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ');
+  return `${i + 1}. ${type}${args ? ` (${args})` : ''}`;
+}
+
+function table(rows: [string, string][]): string {
+  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)].join('\n');
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+}
+
+function quantizationSection(card: ModelCard): string {
+  const q = card.quantization;
+  if (!q) return 'None: the weights are stored as 32-bit floats.';
+  const acc = q.testAccuracyBefore === null || q.testAccuracyAfter === null
+    ? 'The accuracy change was not measured (the dataset was not loaded).'
+    : `Test accuracy ${pct(q.testAccuracyBefore)} before, ${pct(q.testAccuracyAfter)} after (${((q.testAccuracyAfter - q.testAccuracyBefore) * 100).toFixed(2)} points, on ${q.testCount} test examples).`;
+  return `Weights stored as **${q.dtype}**: ${sizeText(q.bytesBefore)} → ${sizeText(q.bytesAfter)}. TF.js turns them back into 32-bit floats when it loads the model. ${acc}`;
+}
+
+/** README.md of an exported bundle: what the model is, how it was trained, how to use the files. */
+export function renderReadme(card: ModelCard, fileNames: string[]): string {
+  const d = card.dataset;
+  const m = card.metrics;
+  const h = card.hyperParameters ?? DEFAULT_CONFIG;
+  const checksum = d.checksum
+    ? `SHA-256 \`${d.checksum.value}\` (of the ${d.checksum.of === 'files' ? 'files as loaded' : 'parsed data'})` +
+      (d.checksum.files ? '\n\n' + d.checksum.files.map((f) => `- \`${f.sha256}\`  ${f.name}`).join('\n') : '')
+    : 'not recorded';
+  const norm = d.preprocessing.normalization
+    ? `\n\nNormalisation constants:\n\n- mean: \`${JSON.stringify(d.preprocessing.normalization.mean)}\`\n- std: \`${JSON.stringify(d.preprocessing.normalization.std)}\``
+    : '';
+  const tuner = card.tuner?.length
+    ? card.tuner.map((t) => `- **${t.parameter}** = \`${String(t.value)}\`: ${t.reason}`).join('\n')
+    : 'The hyper-parameters were set by hand (the auto-tuner did not run).';
+  return `# ${card.name}
+
+A ${d.task} model for **${d.name}**, trained in the browser with Descent and exported in the TF.js layers format.
+Exported ${card.createdAt} (${card.weights.kind === 'best' ? `weights of the best epoch, ${card.weights.epoch}` : `weights after epoch ${card.weights.epoch ?? '–'}`}).
+
+## Use it
+
+- **In a web page:** serve this folder with any static server (\`python3 -m http.server\`) and open \`index.html\`.
+  ${d.inputKind === 'image' ? 'Draw a digit or upload an image' : 'Fill in the form'} and the page classifies it with stock TF.js (\`tf.min.js\` is included; no network needed).
+- **In your own code:** \`const model = await tf.loadLayersModel('model.json');\` then \`model.predict(x)\` with \`x\` of shape
+  \`[batch, ${d.inputShape.join(', ')}]\`, preprocessed as below.
+- **In Python/Keras:** \`python3 train.py\` rebuilds the same model with the same hyper-parameters and trains it on your GPU;
+  \`python3 train.py --init-weights .\` starts from these weights instead.
+
+## Dataset
+
+${table([
+    ['Name', d.name],
+    ['Id', d.id],
+    ['Source', d.source],
+    ['Examples', `${d.trainCount} training, ${d.testCount} test`],
+    ['Input shape', `[${d.inputShape.join(', ')}] (${d.inputKind})`],
+    ['Classes', d.task === 'classification' ? d.classNames.join(', ') : 'one output (regression)'],
+  ])}
+
+Checksum: ${checksum}
+
+## Preprocessing
+
+${d.preprocessing.description}${norm}
+
+## Model
+
+${card.model.name}, ${card.totalParams.toLocaleString('en')} parameters:
+
+${card.model.layers.map(layerLine).join('\n')}
+
+## Hyper-parameters
+
+${card.hyperParameters ? '' : 'Not known (the model was imported without its card); train.py uses these defaults:\n\n'}${table([
+    ['Optimizer', h.optimizer],
+    ['Learning rate', String(h.learningRate)],
+    ['Batch size', String(h.batchSize)],
+    ['Epochs', String(h.epochs)],
+    ['Validation split', String(h.validationSplit)],
+    ['Loss', h.loss ?? (d.task === 'classification' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError')],
+    ['Early stopping', h.earlyStopping ? `patience ${h.earlyStopping.patience}, restore best weights: ${h.earlyStopping.restoreBest ? 'yes' : 'no'}` : 'off'],
+    ['Seed', String(card.seed)],
+  ])}
+
+### Auto-tuner
+
+${tuner}
+
+## Results
+
+${m
+    ? table([
+        ['Epochs trained', String(m.epochs)],
+        ['Steps', String(m.steps)],
+        ['Training loss / accuracy (last epoch)', `${num(m.trainLoss)} / ${pct(m.trainAccuracy)}`],
+        ['Validation loss / accuracy', `${num(m.valLoss)} / ${pct(m.valAccuracy)}`],
+        ['Test loss / accuracy', `${num(m.testLoss)} / ${pct(m.testAccuracy)}`],
+        ['Best epoch (lowest validation loss)', m.bestEpoch === null ? '–' : String(m.bestEpoch)],
+        ['Training time', `${m.seconds.toFixed(1)} s`],
+      ])
+    : 'No metrics were recorded.'}
+
+Trained on the TF.js **${card.backend}** backend, TF.js ${card.tfjsVersion}.
+
+## Quantisation
+
+${quantizationSection(card)}
+
+## Files
+
+${fileNames.map((f) => `- \`${f}\``).join('\n')}
+
+\`tf.min.js\` is TensorFlow.js ${card.tfjsVersion} (Apache License 2.0, © Google LLC; see \`LICENSE-tfjs.txt\`).
+The dataset keeps its own licence (${d.source}).
+`;
+}

@@ -1,0 +1,161 @@
+/**
+ * The worker's commands for export, import and stored runs. Kept apart from trainer.worker.ts; the worker
+ * spreads them into its `api`. Checkpoints are written here (IndexedDB works in workers): see MonitoredRun.
+ */
+import * as Comlink from 'comlink';
+import tfjsUrl from '@tensorflow/tfjs/dist/tf.min.js?url';
+import { bundleFiles, bundleFolder, zipBundle } from '../engine/export/bundle';
+import type { UploadedFile } from '../engine/export/import';
+import type { LayersModelFiles } from '../engine/export/layers-format';
+import type { RunOptions } from '../engine/runs/monitored-run';
+import { cardFromRun, GENERATOR, type ModelCard, type QuantizationReport, type QuantizeDtype, type RunRecord, type TunerDecision } from '../engine/runs/record';
+import type { CheckpointKind } from '../engine/runs/recorder';
+import type { Session } from '../engine/session';
+import { valuesFromFiles } from '../engine/train/early-stopping';
+import * as tf from '@tensorflow/tfjs';
+import { IdbRunStore, getCheckpoint, getRun, updateRun } from '../io/runs-db';
+
+/** Which weights to export: the session's current model, or a stored run's checkpoint. */
+export type ExportSource = { kind: 'session'; runId: string | null } | { kind: 'run'; runId: string; weights: CheckpointKind };
+
+/** How the page starts a recorded run. */
+export interface WorkerRunOptions {
+  runId: string;
+  name: string;
+  tuner?: TunerDecision[] | null;
+  parent?: string | null;
+  /** Train the current weights (imported or opened) instead of a fresh initialisation. */
+  fromCurrentWeights?: boolean;
+  /** Continue the stored run `runId` from its last checkpoint. */
+  resume?: boolean;
+}
+
+export function deployApi(session: Session) {
+  const store = new IdbRunStore();
+  let importedCard: ModelCard | null = null;
+  let tfjs: Uint8Array | undefined;
+  /** Quantised weights and their measurements, until the weights change (training, opening, importing). */
+  const measured = new Map<string, { report: QuantizationReport; files: LayersModelFiles }>();
+
+  async function loadRun(runId: string): Promise<RunRecord> {
+    const record = session.lastRun?.record.id === runId ? session.lastRun.record : await getRun(runId);
+    if (!record) throw new Error('This run is no longer stored (it was deleted).');
+    return record;
+  }
+
+  async function checkpoint(runId: string, kind: CheckpointKind) {
+    const ckpt = await getCheckpoint(runId, kind);
+    if (!ckpt) throw new Error(`The ${kind === 'best' ? 'best' : 'last'} weights of this run are not stored (they were deleted to free space, or never saved).`);
+    return ckpt;
+  }
+
+  /** Refuses to resume or evaluate a run on other data than it was trained on. */
+  async function checkSameData(record: RunRecord): Promise<void> {
+    const info = await session.describeData();
+    if (record.dataset.id !== info.id || (record.dataset.checksum && info.checksum && record.dataset.checksum.value !== info.checksum.value)) {
+      throw new Error(`This run was trained on ${record.dataset.name} (checksum ${record.dataset.checksum?.value.slice(0, 12) ?? '–'}…), not on the loaded ${info.name}: load its data first.`);
+    }
+  }
+
+  async function modelFiles(source: ExportSource): Promise<LayersModelFiles> {
+    return source.kind === 'run' ? (await checkpoint(source.runId, source.weights)).files : session.exportModel();
+  }
+
+  async function card(source: ExportSource, quantization: QuantizationReport | null): Promise<ModelCard> {
+    if (source.runId) return cardFromRun(await loadRun(source.runId), source.kind === 'run' ? source.weights : 'last', quantization);
+    if (importedCard) return { ...importedCard, createdAt: new Date().toISOString(), quantization };
+    const spec = session.currentSpec;
+    if (!spec || !session.currentModel) throw new Error('There is no model yet: train or import one.');
+    return {
+      format: 'descent-model-card', version: 1, name: 'Imported model', createdAt: new Date().toISOString(), runId: null,
+      dataset: await session.describeData(), model: spec, totalParams: session.currentModel.countParams(), hyperParameters: null,
+      tuner: null, metrics: null, weights: { epoch: null, kind: 'last' }, quantization, backend: tf.getBackend(), tfjsVersion: tf.version.tfjs,
+      seed: 0, generator: GENERATOR,
+    };
+  }
+
+  async function quantized(source: ExportSource, dtype: QuantizeDtype | null): Promise<{ files: LayersModelFiles; report: QuantizationReport | null }> {
+    const files = await modelFiles(source);
+    if (!dtype) return { files, report: null };
+    const key = `${JSON.stringify(source)}:${dtype}`;
+    const result = measured.get(key) ?? (await session.measureQuantization(files, dtype));
+    measured.set(key, result);
+    return result;
+  }
+
+  async function tfjsBytes(): Promise<Uint8Array> {
+    if (!tfjs) {
+      const response = await fetch(tfjsUrl);
+      if (!response.ok) throw new Error(`tf.min.js could not be read (HTTP ${response.status}).`);
+      tfjs = new Uint8Array(await response.arrayBuffer());
+    }
+    return tfjs;
+  }
+
+  return {
+    /** Options for `Session.train` from the page's plain ones; loads a resumed run's checkpoint into the session. */
+    async runOptions(options?: WorkerRunOptions): Promise<RunOptions> {
+      measured.clear();
+      if (!options) return {};
+      if (options.resume) {
+        const record = await loadRun(options.runId);
+        await checkSameData(record);
+        const last = await checkpoint(record.id, 'last');
+        await session.loadModelFiles(last.files, record.model);
+        // Early stopping goes on counting from the stored best epoch, whose weights it may restore at the end.
+        const best = record.config.earlyStopping?.restoreBest && record.bestEpoch !== null ? await getCheckpoint(record.id, 'best') : undefined;
+        return { resume: { record, store, best: best ? valuesFromFiles(best.files) : null } };
+      }
+      return { record: { id: options.runId, name: options.name, tuner: options.tuner ?? null, parent: options.parent ?? null, store }, fromCurrentWeights: options.fromCurrentWeights };
+    },
+
+    /** Makes a stored run's weights the current model. */
+    async openRun(runId: string, kind: CheckpointKind = 'last') {
+      const record = await loadRun(runId);
+      await checkSameData(record);
+      const summary = await session.loadModelFiles((await checkpoint(runId, kind)).files, record.model);
+      importedCard = null;
+      measured.clear();
+      return summary;
+    },
+
+    /** Validates and loads a model the user brought (zip, or model.json + weights). */
+    async importModel(files: UploadedFile[]) {
+      const summary = await session.importModel(files);
+      if (summary.model) importedCard = summary.card;
+      measured.clear();
+      return summary;
+    },
+
+    /** Stores test metrics with the run (after the page evaluated the model). */
+    async recordTest(runId: string, test: NonNullable<RunRecord['test']>): Promise<boolean> {
+      const live = session.lastRun;
+      if (live?.record.id === runId) return live.setTest(test);
+      return (await updateRun(runId, { test })) !== undefined;
+    },
+
+    /** Writes a run that could not be saved (full storage) again; true when it is stored now. */
+    async retrySave(): Promise<boolean> {
+      return (await session.lastRun?.retry()) ?? true;
+    },
+
+    async measureQuantization(source: ExportSource, dtype: QuantizeDtype): Promise<QuantizationReport> {
+      return (await quantized(source, dtype)).report!;
+    },
+
+    /** The whole bundle as one zip (bytes transferred to the page, which downloads it). */
+    async exportBundle(source: ExportSource, dtype: QuantizeDtype | null) {
+      const { files, report } = await quantized(source, dtype);
+      const c = await card(source, report);
+      const folder = bundleFolder(c.name);
+      const zip = zipBundle(folder, bundleFiles({ model: files, card: c, tfjs: await tfjsBytes() }));
+      return Comlink.transfer({ fileName: `${folder}.zip`, zip }, [zip.buffer]);
+    },
+
+    /** Just model.json + the weights file (optionally quantised). */
+    async exportFiles(source: ExportSource, dtype: QuantizeDtype | null) {
+      const { files } = await quantized(source, dtype);
+      return Comlink.transfer(files, [files.weights]);
+    },
+  };
+}
