@@ -34,3 +34,33 @@ test('on a static host without headers, the service worker makes the page isolat
     server.kill();
   }
 });
+
+test('automatic mode measures every backend that starts and keeps the fastest', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('backend-name').click();
+  const rows = page.locator('[data-testid=backend-speeds] tr');
+  await expect(rows.first()).toBeVisible();
+  const speeds = await rows.evaluateAll((trs) => trs.map((tr) => ({ name: tr.getAttribute('data-backend'), sps: Number(tr.getAttribute('data-sps') || 0) })));
+  expect(speeds.map((s) => s.name)).toEqual(expect.arrayContaining(['wasm', 'cpu']));
+  const fastest = speeds.reduce((a, b) => (b.sps > a.sps ? b : a));
+  await expect(page.getByTestId('backend-name')).toHaveAttribute('data-backend', fastest.name!);
+});
+
+for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
+  test(`forcing ${backend} trains a few steps with a falling loss`, async ({ page }) => {
+    await openApp(page);
+    await page.getByTestId('backend-select').selectOption(backend);
+    await expect(page.getByTestId('backend-name')).toBeVisible({ timeout: 30_000 });
+    const started = await page.getByTestId('backend-name').getAttribute('data-backend');
+    test.skip(started !== backend, `${backend} does not start here`);
+    await page.getByTestId('train').click();
+    const loss = page.getByTestId('loss-now');
+    await expect.poll(async () => Number(await loss.getAttribute('data-steps')), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+    const early = Number(await loss.getAttribute('data-smoothed'));
+    await expect.poll(async () => Number(await loss.getAttribute('data-steps')), { timeout: 90_000 }).toBeGreaterThanOrEqual(80);
+    const later = Number(await loss.getAttribute('data-smoothed'));
+    expect(later).toBeLessThan(early * 0.8);
+    await page.getByTestId('stop').click();
+    await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'stopped', { timeout: 20_000 });
+  });
+}

@@ -61,6 +61,51 @@ function forgetPendingInit(): void {
   engine.pendingBackendInit = null;
 }
 
+/** Starts one backend, with a timeout; throws when it fails or hangs. */
+export async function startBackend(name: BackendName, timeoutMs = 10_000): Promise<void> {
+  const ok = await withTimeout(tf.setBackend(name), timeoutMs, name).catch((err: Error) => {
+    forgetPendingInit();
+    throw err;
+  });
+  if (!ok) throw new Error('failed to initialise');
+}
+
+export interface BackendSpeed {
+  name: BackendName;
+  /** Training samples/s of the current model, or null when the backend could not run it. */
+  samplesPerSec: number | null;
+  note: string;
+}
+
+/**
+ * Measures each candidate with `measure` (a few real training steps, run on the active backend) within
+ * `budgetMs` in all, and leaves the fastest one active. Backends that fail to start or to run are listed
+ * with the reason.
+ */
+export async function pickFastestBackend(
+  candidates: readonly BackendName[],
+  measure: (budgetMs: number) => Promise<number>,
+  budgetMs = 2000,
+  timeoutMs = 5000,
+): Promise<{ chosen: BackendName; speeds: BackendSpeed[] }> {
+  const speeds: BackendSpeed[] = [];
+  const each = budgetMs / Math.max(1, candidates.length);
+  for (const name of candidates) {
+    try {
+      await startBackend(name, timeoutMs);
+      const samplesPerSec = await measure(each);
+      speeds.push({ name, samplesPerSec, note: '' });
+    } catch (err) {
+      speeds.push({ name, samplesPerSec: null, note: (err as Error).message });
+    }
+  }
+  const ran = speeds.filter((s) => s.samplesPerSec !== null);
+  if (ran.length === 0) throw new Error(`No backend could train the model: ${speeds.map((s) => `${s.name}: ${s.note}`).join('; ')}`);
+  const best = ran.reduce((a, b) => (b.samplesPerSec! > a.samplesPerSec! ? b : a));
+  await startBackend(best.name, timeoutMs);
+  return { chosen: best.name, speeds };
+}
+
 /**
  * Starts the first backend in `order` that works. A software-emulated GPU is skipped unless forced,
  * since WASM is much faster than an emulated GPU. Each start has a timeout. Backends must be
@@ -88,11 +133,7 @@ export async function initBackend(order: readonly BackendName[], options: InitBa
       continue;
     }
     try {
-      const ok = await withTimeout(tf.setBackend(name), timeoutMs, name).catch((err: Error) => {
-        forgetPendingInit();
-        throw err;
-      });
-      if (!ok) throw new Error('failed to initialise');
+      await startBackend(name, timeoutMs);
       const reason = name === forced ? `${name} chosen by you` : notices.length ? `${name}: the first of ${candidates.join(' → ')} that works here` : `${name}: the fastest kind of backend, available here`;
       return { name, reason, notices, failures, detail: found.detail };
     } catch (err) {

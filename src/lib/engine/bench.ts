@@ -4,6 +4,10 @@ import { buildModel } from './models/build';
 import type { ModelSpec } from './models/spec';
 import type { TrainConfig } from './train/config';
 import { Trainer } from './train/loop';
+import { defaultLoss } from './train/losses';
+import { createOptimizer } from './train/optimizers';
+import { StepRunner } from './train/step';
+import { BatchSource } from './tune/batches';
 import { evaluate } from './train/evaluate';
 import type { TrainerHooks } from './train/hooks';
 
@@ -103,4 +107,39 @@ export function testTracking(dataset: Dataset, targetAccuracy: number, minEpochs
       return accuracy >= targetAccuracy && epoch >= minEpochs ? 'stop' : undefined;
     },
   };
+}
+
+/** A few training steps of a fresh model from `spec` within `budgetMs`, first steps included: samples/s. */
+export async function quickThroughput(dataset: Dataset, spec: ModelSpec, batchSize: number, budgetMs: number): Promise<number> {
+  const model = buildModel(spec, dataset.inputShape, 1);
+  const optimizer = createOptimizer('adam', 1e-3);
+  const stepper = new StepRunner(model, dataset, defaultLoss(dataset.task));
+  const batch = Math.min(batchSize, dataset.train.count);
+  const source = new BatchSource(dataset, Uint32Array.from({ length: Math.min(dataset.train.count, 4096) }, (_, i) => i), batch, 1);
+  try {
+    // One untimed step starts the backend's kernels; its time still counts against the budget.
+    const t0 = performance.now();
+    source.next(batch);
+    const first = stepper.step(optimizer, source.x, source.y, batch);
+    const done = first[0].data().finally(() => tf.dispose(first));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`its first training step took over ${((2 * budgetMs) / 1000).toFixed(1)} s`)), 2 * budgetMs);
+    });
+    await Promise.race([done, late]).finally(() => clearTimeout(timer));
+    const t1 = performance.now();
+    let steps = 0;
+    while (steps < 2 || performance.now() - t0 < budgetMs) {
+      source.next(batch);
+      const s = stepper.step(optimizer, source.x, source.y, batch);
+      await s[0].data();
+      tf.dispose(s);
+      steps++;
+      if (performance.now() - t0 > budgetMs * 3) break;
+    }
+    return (steps * batch * 1000) / (performance.now() - t1);
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
 }

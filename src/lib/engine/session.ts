@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { measureModelFit, measureThroughput, testTracking, type ThroughputResult, type TrackedEpoch } from './bench';
+import { measureModelFit, measureThroughput, quickThroughput, testTracking, type ThroughputResult, type TrackedEpoch } from './bench';
 import { contentChecksum, filesChecksum } from './data/checksum';
 import { classCounts, featureSize, type Dataset } from './data/dataset';
 import { describeDataset } from './data/describe';
@@ -214,6 +214,16 @@ export class Session {
     } finally {
       this.isTuning = false;
     }
+  }
+
+  /**
+   * Samples/s of a few real training steps of the current model on the active backend, within `budgetMs`
+   * (warm-up included, so a backend with slow shader compilation scores low). The model's weights are untouched.
+   */
+  async quickThroughput(budgetMs: number, batchSize = 32): Promise<number> {
+    const dataset = this.requireDataset();
+    if (!this.spec) throw new Error('Choose a model first.');
+    return quickThroughput(dataset, this.spec, batchSize, budgetMs);
   }
 
   /** A run that records test accuracy per epoch and stops at `targetAccuracy` (benchmarks; see engine/bench.ts). */

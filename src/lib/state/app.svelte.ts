@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { BackendName } from '../engine/backend';
+import type { BackendName, BackendSpeed } from '../engine/backend';
 import { MNIST_INFO } from '../engine/data/mnist';
 import { classicMlp, type ModelSpec, type ModelSummary } from '../engine/models/spec';
 import type { DatasetSummary } from '../engine/session';
@@ -28,6 +28,10 @@ export interface BackendInfo {
   hardwareConcurrency: number;
   /** WASM threads in use (0 for other backends). */
   threads: number;
+  /** The start-up measurement the automatic choice came from, if any. */
+  speeds?: BackendSpeed[];
+  measuredAt?: string;
+  cached?: boolean;
 }
 
 export interface TestResult {
@@ -49,6 +53,15 @@ export interface Notice {
 }
 
 const GALLERY_COUNT = 100;
+
+function readCache(key: string): { chosen: BackendName; speeds: BackendSpeed[]; measuredAt: string } | null {
+  try {
+    const raw = localStorage.getItem(key);
+    return raw ? JSON.parse(raw) : null;
+  } catch {
+    return null;
+  }
+}
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -108,7 +121,34 @@ export class AppState {
   async start(): Promise<void> {
     await this.startBackend();
     await this.loadMnist();
-    this.buildModel();
+    await this.buildModel();
+    await this.pickFastestBackend();
+  }
+
+  /**
+   * Automatic mode: times a few training steps of the current model on every backend that starts here and
+   * keeps the fastest. The result is cached per device and model size; `remeasure` ignores the cache.
+   */
+  async pickFastestBackend(remeasure = false): Promise<void> {
+    if (this.forcedBackend !== 'auto' || !this.model || !this.backend || this.run.isActive) return;
+    const key = `descent:backend:v1:${navigator.userAgent}:${navigator.hardwareConcurrency}:${Math.round(Math.log2(Math.max(1, this.model.totalParams)))}`;
+    const cached = remeasure ? null : readCache(key);
+    this.backendStarting = true;
+    try {
+      if (cached) {
+        const info = await this.client.api.init(cached.chosen);
+        this.backend = { ...info, reason: t.backend.cachedReason(cached.chosen, cached.measuredAt), speeds: cached.speeds, measuredAt: cached.measuredAt, cached: true };
+        return;
+      }
+      const picked = await this.client.api.measureBackends();
+      const measuredAt = new Date().toISOString();
+      localStorage.setItem(key, JSON.stringify({ chosen: picked.chosen, speeds: picked.speeds, measuredAt }));
+      this.backend = { ...this.backend, name: picked.chosen, detail: picked.detail, threads: picked.threads, reason: t.backend.measuredReason(picked.chosen), speeds: picked.speeds, measuredAt, cached: false };
+    } catch (err) {
+      this.notify('warning', t.backend.measureFailed(errorMessage(err)));
+    } finally {
+      this.backendStarting = false;
+    }
   }
 
   async startBackend(): Promise<void> {
@@ -132,6 +172,7 @@ export class AppState {
     if (this.run.isActive) return;
     this.forcedBackend = choice;
     await this.startBackend();
+    if (choice === 'auto') await this.pickFastestBackend();
   }
 
   async loadMnist(): Promise<void> {

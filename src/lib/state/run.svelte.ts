@@ -31,6 +31,8 @@ export class RunState {
   error = $state<string | null>(null);
   epochRows = $state<EpochRow[]>([]);
   lastLoss = $state<number | null>(null);
+  /** The smoothed loss after the last reported step. */
+  smoothedLoss = $state<number | null>(null);
   version = $state(0);
 
   readonly steps = new Series();
@@ -117,6 +119,7 @@ export class RunState {
         this.totalSteps = event.firstStep + event.loss.length;
         this.samplesPerSec = event.samplesPerSec;
         this.lastLoss = event.loss[event.loss.length - 1];
+        this.smoothedLoss = this.lossSmooth.view()[this.lossSmooth.length - 1];
         this.version++;
         break;
       case 'epoch':

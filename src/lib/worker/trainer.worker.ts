@@ -6,7 +6,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BACKEND_ORDER, initBackend, type BackendName } from '../engine/backend';
+import { BACKEND_ORDER, initBackend, pickFastestBackend, type BackendName } from '../engine/backend';
 import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
 import { DataWorkshop } from '../engine/data/workshop';
 import { Session } from '../engine/session';
@@ -44,6 +44,17 @@ const api = {
     const choice = await initBackend(BACKEND_ORDER, { probe: probeBackend, forced, timeoutMs: 8000 });
     const threads = choice.name === 'wasm' ? getThreadsCount() : 0;
     return { ...choice, threads, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, tfVersion: tf.version.tfjs };
+  },
+  /**
+   * Measures a few training steps of the current model on every backend that starts here (software GPUs
+   * included) within ~2 s, and keeps the fastest active.
+   */
+  async measureBackends(budgetMs = 2000) {
+    const candidates: BackendName[] = [];
+    for (const name of BACKEND_ORDER) if (tf.findBackendFactory(name) && (await probeBackend(name).catch(() => ({ available: false }))).available) candidates.push(name);
+    const picked = await pickFastestBackend(candidates, (ms) => session.quickThroughput(ms), budgetMs);
+    const probe = await probeBackend(picked.chosen).catch(() => ({ detail: '' }));
+    return { ...picked, detail: probe.detail, threads: picked.chosen === 'wasm' ? getThreadsCount() : 0 };
   },
   loadIdxDataset: session.loadIdxDataset.bind(session),
   loadSynthetic: session.loadSynthetic.bind(session),
