@@ -60,7 +60,9 @@ async function tfTrajectory(id: SurfaceId, kind: LabOptimizer, start: Vec2, lr: 
   const opt = tfOptimizer(kind, lr, mu);
   const out: Vec2[] = [];
   for (let i = 0; i < steps; i++) {
-    tf.tidy(() => opt.minimize(() => tfLoss(id, x, y), false, [x, y]));
+    tf.tidy(() => {
+      opt.minimize(() => tfLoss(id, x, y), false, [x, y]);
+    });
     const [[vx], [vy]] = await Promise.all([x.data(), y.data()]);
     out.push([vx, vy]);
   }
