@@ -48,7 +48,7 @@ interface SurfaceDefaults {
 export const SURFACE_DEFAULTS: Record<SurfaceId, SurfaceDefaults> = {
   linreg: { start: [-3, 3], learningRates: { sgd: 0.05, momentum: 0.02, nesterov: 0.02, rmsprop: 0.05, adam: 0.2 } },
   quadratic: { start: [-2.5, 1.5], learningRates: { sgd: 0.15, momentum: 0.04, nesterov: 0.04, rmsprop: 0.05, adam: 0.1 } },
-  rosenbrock: { start: [-1.5, 2.5], learningRates: { sgd: 0.001, momentum: 0.0002, nesterov: 0.0002, rmsprop: 0.01, adam: 0.05 } },
+  rosenbrock: { start: [-1.2, 1], learningRates: { sgd: 0.001, momentum: 0.0005, nesterov: 0.0005, rmsprop: 0.01, adam: 0.1 } },
   himmelblau: { start: [-0.5, -0.5], learningRates: { sgd: 0.01, momentum: 0.002, nesterov: 0.002, rmsprop: 0.05, adam: 0.1 } },
   saddle: { start: [-1.8, 0.02], learningRates: { sgd: 0.05, momentum: 0.01, nesterov: 0.01, rmsprop: 0.02, adam: 0.05 } },
   beale: { start: [0.7, 1.6], learningRates: { sgd: 0.005, momentum: 0.001, nesterov: 0.001, rmsprop: 0.02, adam: 0.05 } },
@@ -56,7 +56,7 @@ export const SURFACE_DEFAULTS: Record<SurfaceId, SurfaceDefaults> = {
 
 export const DEFAULT_MOMENTUM = 0.9;
 export const DEFAULT_CONDITION = 10;
-export const DEFAULT_SPEED = 10;
+export const DEFAULT_SPEED = 20;
 export const DEFAULT_SEED = 1;
 export const DEFAULT_POINT_COUNT = 12;
 
