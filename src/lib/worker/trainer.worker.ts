@@ -7,6 +7,7 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, initBackend, type BackendName } from '../engine/backend';
+import type { LandscapeOptions } from '../engine/landscape/run';
 import { Session } from '../engine/session';
 import type { TrainConfig } from '../engine/train/config';
 import type { TrainEventListener } from '../engine/train/events';
@@ -54,6 +55,24 @@ const api = {
     const files = await session.exportModel();
     return Comlink.transfer(files, [files.weights]);
   },
+  predictGrid: async (size: number) => {
+    const grid = await session.predictGrid(size);
+    return Comlink.transfer(grid, [grid.classes.buffer, grid.confidence.buffer]);
+  },
+  getPoints: () => {
+    const points = session.getPoints();
+    return Comlink.transfer(points, [points.x.buffer, points.labels.buffer]);
+  },
+  /** `onProgress` arrives as a comlink proxy; it is released when the computation ends. */
+  async computeLandscape(options: LandscapeOptions, onProgress: (fraction: number) => void) {
+    try {
+      const result = await session.computeLandscape(options, (f) => void onProgress(f));
+      return result ? Comlink.transfer(result, [result.losses.buffer, result.path.buffer]) : null;
+    } finally {
+      (onProgress as unknown as Comlink.Remote<typeof onProgress>)[Comlink.releaseProxy]();
+    }
+  },
+  cancelLandscape: session.cancelLandscape.bind(session),
   memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
 };
 
