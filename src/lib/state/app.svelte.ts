@@ -2,6 +2,8 @@ import * as Comlink from 'comlink';
 import type { BackendName } from '../engine/backend';
 import { IDX_FILE_NAMES, MNIST_INFO, type IdxFiles } from '../engine/data/mnist';
 import { classicMlp, type ModelSpec, type ModelSummary } from '../engine/models/spec';
+import type { SyntheticOptions } from '../engine/data/synthetic';
+import { PLAYGROUND_CONFIG, playgroundMlp } from '../engine/models/playground';
 import type { DatasetSummary } from '../engine/session';
 import { DEFAULT_CONFIG, type TrainConfig } from '../engine/train/config';
 import type { TrainEvent } from '../engine/train/events';
@@ -9,6 +11,8 @@ import { t } from '../i18n';
 import { downloadFile } from '../io/download';
 import { fetchBytes } from '../io/fetch-files';
 import { TrainerClient } from '../worker/client';
+import { BoundaryState } from './boundary.svelte';
+import { LandscapeState } from './landscape.svelte';
 import { RunState } from './run.svelte';
 
 export interface BackendInfo {
@@ -59,11 +63,19 @@ export class AppState {
   exporting = $state(false);
   notices = $state<Notice[]>([]);
   readonly run = new RunState();
+  readonly boundary = new BoundaryState(() => this.client.api);
+  readonly landscape = new LandscapeState(() => this.client.api);
   private readonly client = new TrainerClient();
   private noticeId = 0;
 
   get ready(): boolean {
-    return this.backend !== null && this.dataset !== null && this.model !== null && !this.backendStarting;
+    return this.backend !== null && this.dataset !== null && this.model !== null && !this.backendStarting && !this.landscape.computing;
+  }
+
+  /** Two input features and classes: the data the decision boundary can show. */
+  get is2d(): boolean {
+    const d = this.dataset;
+    return d !== null && d.task === 'classification' && d.inputShape.length === 1 && d.inputShape[0] === 2;
   }
 
   notify(level: Notice['level'], text: string): void {
@@ -124,6 +136,36 @@ export class AppState {
     }
   }
 
+  /** Generates a seeded 2-D dataset, picks the playground MLP and its settings, and shows the class map. */
+  async loadSynthetic(options: SyntheticOptions): Promise<void> {
+    if (this.run.isActive) return;
+    this.test = null;
+    this.boundary.clear();
+    this.landscape.clear();
+    try {
+      this.dataset = await this.client.api.loadSynthetic(options);
+    } catch (err) {
+      this.notify('error', t.dataset.failed(errorMessage(err)));
+      return;
+    }
+    this.spec = playgroundMlp(this.dataset.numClasses);
+    Object.assign(this.settings, PLAYGROUND_CONFIG);
+    await this.buildModel();
+    if (this.is2d && this.model) await this.boundary.show();
+  }
+
+  /** Back to MNIST with the classic model and settings. */
+  async loadClassicMnist(): Promise<void> {
+    if (this.run.isActive) return;
+    this.test = null;
+    this.boundary.clear();
+    this.landscape.clear();
+    await this.loadMnist();
+    this.spec = classicMlp();
+    Object.assign(this.settings, DEFAULT_CONFIG);
+    await this.buildModel();
+  }
+
   async buildModel(): Promise<void> {
     try {
       this.model = await this.client.api.setModel($state.snapshot(this.spec) as ModelSpec, this.settings.seed);
@@ -136,6 +178,7 @@ export class AppState {
   async train(): Promise<void> {
     if (!this.ready || this.run.isActive) return;
     this.test = null;
+    this.landscape.clear();
     this.run.reset();
     const onEvent = Comlink.proxy((event: TrainEvent) => this.run.apply(event));
     try {

@@ -71,3 +71,12 @@ export function formatTick(v: number): string {
   if (a >= 1e4 || a < 1e-2) return v.toExponential(0).replace('e+', 'e');
   return String(Number(v.toPrecision(3)));
 }
+
+/** Labels for legend values with as many significant digits (3 to 6) as it takes to tell them apart. */
+export function distinctTicks(values: number[]): string[] {
+  let texts = values.map(formatTick);
+  for (let digits = 4; digits <= 6 && new Set(texts).size < texts.length; digits++) {
+    texts = values.map((v) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0) ? v.toExponential(digits - 1) : String(Number(v.toPrecision(digits)))));
+  }
+  return texts;
+}
