@@ -72,6 +72,11 @@ export const en = {
     valLoss: 'val. loss',
     valAcc: 'val. acc.',
     time: 'time',
+    perEpoch: 'Training and validation loss and accuracy per epoch',
+    learningRate: 'Learning rate per step',
+    gradNorm: 'Gradient norm ‖∇L‖ per step',
+    smoothing: 'Smoothing',
+    logScale: 'Log scale',
   },
   results: {
     title: 'Results',
