@@ -112,3 +112,55 @@ test('a damaged link still opens and says what it could not use', async ({ page 
   await expect(page.getByTestId('lab-link-error').first()).toContainText('"s=volcano"');
   await expect(page.getByTestId('lab-formula')).toContainText('100');
 });
+
+test('a 2-D spiral trains with its decision boundary redrawn live; the loss landscape computes, cancels, and shows the path', async ({ page }, info) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('./#/train');
+  await expect(page.getByTestId('train')).toBeEnabled({ timeout: 60_000 });
+  await page.getByTestId('synthetic-kind').selectOption('spiral');
+  await page.getByTestId('synthetic-size').fill('300');
+  await page.getByTestId('synthetic-load').click();
+  await expect(page.getByTestId('dataset-size')).toContainText('300 training and 75 test examples');
+  await expect(page.getByTestId('total-params')).toHaveText('354');
+  const boundary = page.getByTestId('boundary-canvas');
+  await expect(boundary).toHaveAttribute('data-draws', /\d+/);
+
+  await page.getByTestId('epochs').fill('40');
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  // Redrawn several times while training, and both classes are on the map.
+  expect(Number(await boundary.getAttribute('data-draws'))).toBeGreaterThan(3);
+  await expect(boundary).toHaveAttribute('data-classes', '2');
+  const colours = await boundary.evaluate((c: HTMLCanvasElement) => {
+    const ctx = c.getContext('2d')!;
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    const seen = new Set<string>();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add(`${data[i] >> 5},${data[i + 1] >> 5},${data[i + 2] >> 5}`);
+    return seen.size;
+  });
+  expect(colours).toBeGreaterThan(8);
+  // The per-step and per-epoch charts have their points.
+  await expect.poll(async () => Number(await page.getByTestId('grad-chart').getAttribute('data-points'))).toBeGreaterThan(100);
+  await expect(page.getByTestId('epoch-chart')).toHaveAttribute('data-points', '40');
+  await boundary.screenshot({ path: info.outputPath('spiral-boundary.png') });
+  await info.attach('spiral decision boundary', { path: info.outputPath('spiral-boundary.png'), contentType: 'image/png' });
+
+  // A big grid, cancelled once it has started.
+  await page.getByTestId('landscape-size').fill('101');
+  await page.getByTestId('landscape-compute').click();
+  await expect.poll(async () => Number(await page.getByTestId('landscape-progress').getAttribute('value'))).toBeGreaterThan(0);
+  await page.getByTestId('landscape-cancel').click();
+  await expect(page.getByText('Cancelled; the weights are back where they were.')).toBeVisible();
+  await expect(page.getByTestId('train')).toBeEnabled();
+
+  // The top two principal components of the 40-epoch path, on a 25 × 25 grid.
+  await page.getByTestId('landscape-pca').check();
+  await page.getByTestId('landscape-size').fill('25');
+  await page.getByTestId('landscape-compute').click();
+  await expect(page.getByTestId('landscape-done')).toContainText('625 evaluations of 300 examples, 354 parameters', { timeout: 60_000 });
+  await expect(page.getByTestId('landscape-canvas')).toHaveAttribute('data-size', '25');
+  // The path: the weights at the start and at the end of each of the 40 epochs.
+  await expect(page.getByTestId('landscape-canvas')).toHaveAttribute('data-path-points', '41');
+  expect(errors).toEqual([]);
+});

@@ -30,6 +30,7 @@ export class LandscapeState {
     this.status = 'computing';
     this.progress = 0;
     this.error = null;
+    this.result = null;
     const onProgress = Comlink.proxy((f: number) => (this.progress = f));
     try {
       const result = await this.api().computeLandscape($state.snapshot(this.options), onProgress);
