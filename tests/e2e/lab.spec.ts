@@ -146,6 +146,11 @@ test('a 2-D spiral trains with its decision boundary redrawn live; the loss land
   await boundary.screenshot({ path: info.outputPath('spiral-boundary.png') });
   await info.attach('spiral decision boundary', { path: info.outputPath('spiral-boundary.png'), contentType: 'image/png' });
 
+  // A grid too coarse to show anything is refused with a message.
+  await page.getByTestId('landscape-size').fill('7');
+  await page.getByTestId('landscape-compute').click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Grid points per side must be a number from 25 to 101.' })).toBeVisible();
+
   // A big grid, cancelled once it has started.
   await page.getByTestId('landscape-size').fill('101');
   await page.getByTestId('landscape-compute').click();
