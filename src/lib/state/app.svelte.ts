@@ -151,7 +151,6 @@ export class AppState {
     this.spec = playgroundMlp(this.dataset.numClasses);
     Object.assign(this.settings, PLAYGROUND_CONFIG);
     await this.buildModel();
-    if (this.is2d && this.model) await this.boundary.show();
   }
 
   /** Back to MNIST with the classic model and settings. */

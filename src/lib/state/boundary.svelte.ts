@@ -24,15 +24,13 @@ export class BoundaryState {
     this.error = null;
   }
 
-  /** Loads the points and the first class map. */
-  async show(): Promise<void> {
+  /** Loads the training points of the current (2-D) dataset. */
+  async loadPoints(): Promise<void> {
     try {
       this.points = await this.api().getPoints();
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
-      return;
     }
-    await this.refresh();
   }
 
   /** Asks for a fresh class map (coalesced: at most one in flight, one queued). */
