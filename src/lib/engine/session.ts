@@ -10,6 +10,9 @@ import { datasetPreview, targetHistogram, type DatasetPreview, type Histogram } 
 import { readModelUpload, type UploadedFile } from './export/import';
 import { saveLayersModel, type LayersModelFiles } from './export/layers-format';
 import { loadForDataset, measureQuantization, specFromModel } from './export/model-io';
+import { dataDomain, predictGrid, type DecisionGrid } from './boundary/decision-grid';
+import { computeLandscape, type LandscapeOptions, type LandscapeResult } from './landscape/run';
+import { TrajectoryRecorder } from './landscape/trajectory';
 import { buildModel, checkOutputFits, summarize } from './models/build';
 import { checkModelFits, lossProblem } from './models/fit';
 import { ModelSpecError, type ModelSpec, type ModelSummary } from './models/spec';
@@ -17,8 +20,9 @@ import { validateConfig, type TrainConfig } from './train/config';
 import { evaluate, type Evaluation } from './train/evaluate';
 import { evaluationReport, type EvaluationReport } from './train/report';
 import type { TrainEventListener } from './train/events';
+import { defaultLoss, type LossName } from './train/losses';
 import { Trainer, type TrainResult } from './train/loop';
-import { mergeHooks, type TrainerHooks } from './train/hooks';
+import { mergeHooks, type EpochContext, type TrainerHooks } from './train/hooks';
 import { scheduleHooks } from './train/schedules';
 import { findBatchSize, type BatchDecision, type BatchRow } from './tune/batch-finder';
 import { lrRangeTest, type RangeTestPoint, type RangeTestResult } from './tune/lr-finder';
@@ -79,6 +83,11 @@ export class Session {
   /** Checksums of datasets loaded from files, taken from the bytes as loaded. */
   private readonly checksums = new WeakMap<Dataset, DatasetChecksum>();
   private lastRecorder: RunRecorder | null = null;
+  /** Weights at the start and at each epoch's end of the last run (for the loss landscape's path). */
+  private trajectory?: TrajectoryRecorder;
+  private lossName?: LossName;
+  private landscapeBusy = false;
+  private landscapeStop = false;
 
   async loadIdxDataset(files: IdxFiles, info: IdxDatasetInfo): Promise<DatasetSummary> {
     const keys = Object.keys(IDX_FILE_NAMES) as (keyof IdxFiles)[];
@@ -144,6 +153,7 @@ export class Session {
     this.model?.dispose();
     this.model = model;
     this.spec = spec;
+    this.trajectory = undefined;
     return summarize(model, dataset.inputShape);
   }
 
@@ -156,16 +166,23 @@ export class Session {
     const dataset = this.requireDataset();
     if (!this.spec) throw new Error('Choose a model before training.');
     if (this.trainer) throw new Error('A run is already in progress.');
+    if (this.landscapeBusy) throw new Error('A loss landscape is being computed; cancel it first.');
     const errors = validateConfig(config, dataset.train.count);
     if (errors.length) throw new Error(`Invalid settings: ${errors.join('; ')}.`);
     const lossError = lossProblem(config.loss, dataset.task);
     if (lossError) throw new Error(lossError);
     if (!options.fromCurrentWeights && !options.resume) this.setModel(this.spec, config.seed);
     const model = this.requireModel();
+    this.lossName = config.loss ?? defaultLoss(dataset.task);
+    // Weights at the start and at each epoch's end: the path drawn on the loss landscape.
+    const trajectory = new TrajectoryRecorder();
+    this.trajectory = trajectory;
+    await trajectory.record(model, 0);
     const run = await MonitoredRun.create(model, this.spec, config, onEvent, options, () => this.describeData());
     this.lastRecorder = run.recorder;
     const schedule = scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs);
-    const hooks = mergeHooks(schedule, run.hooks, options.hooks ?? {});
+    const path = { onEpochEnd: (ctx: EpochContext) => trajectory.record(ctx.model, ctx.step) };
+    const hooks = mergeHooks(schedule, run.hooks, path, options.hooks ?? {});
     const trainer = new Trainer(model, dataset, config, hooks, MonitoredRun.resumePoint(options));
     run.onStop(() => trainer.stop());
     this.trainer = trainer;
@@ -337,6 +354,48 @@ export class Session {
   /** A copy of all class labels of a split. */
   getLabels(split: 'train' | 'test'): Uint8Array {
     return Uint8Array.from(this.requireDataset()[split].y);
+  }
+
+  /** True for data the decision boundary can show: two input features and classes. */
+  get is2dClassification(): boolean {
+    const d = this.dataset;
+    return d !== undefined && d.task === 'classification' && d.inputShape.length === 1 && d.inputShape[0] === 2;
+  }
+
+  /** The model's class map on a `size × size` grid over the training data's plane (2-D data only). */
+  async predictGrid(size: number): Promise<DecisionGrid> {
+    const dataset = this.requireDataset();
+    if (!this.is2dClassification) throw new Error('The decision boundary needs data with two input features and classes.');
+    return predictGrid(this.requireModel(), dataDomain(dataset.train, 2), size);
+  }
+
+  /** The training points of 2-D data: features (x₁, x₂ interleaved) and class labels. */
+  getPoints(): { x: Float32Array; labels: Uint8Array } {
+    const dataset = this.requireDataset();
+    if (!this.is2dClassification) throw new Error('Only data with two input features has points to plot.');
+    return { x: Float32Array.from(dataset.train.x), labels: Uint8Array.from(dataset.train.y) };
+  }
+
+  /**
+   * A 2-D slice of the loss around the current weights (see `computeLandscape`), with the last run's
+   * path on it. Not while training; `cancelLandscape()` ends it early (then it returns null).
+   */
+  async computeLandscape(options: LandscapeOptions, onProgress: (fraction: number) => void): Promise<LandscapeResult | null> {
+    const dataset = this.requireDataset();
+    const model = this.requireModel();
+    if (this.trainer) throw new Error('Stop the run first: computing the landscape moves the weights.');
+    if (this.landscapeBusy) throw new Error('A loss landscape is already being computed.');
+    this.landscapeBusy = true;
+    this.landscapeStop = false;
+    try {
+      return await computeLandscape(model, dataset, this.lossName ?? defaultLoss(dataset.task), this.trajectory?.snapshots ?? [], options, onProgress, () => this.landscapeStop);
+    } finally {
+      this.landscapeBusy = false;
+    }
+  }
+
+  cancelLandscape(): void {
+    this.landscapeStop = true;
   }
 
   async exportModel(): Promise<LayersModelFiles> {

@@ -2,6 +2,8 @@ import * as Comlink from 'comlink';
 import type { BackendName, BackendSpeed } from '../engine/backend';
 import { MNIST_INFO } from '../engine/data/mnist';
 import { classicMlp, type ModelSpec, type ModelSummary } from '../engine/models/spec';
+import type { SyntheticOptions } from '../engine/data/synthetic';
+import { PLAYGROUND_CONFIG, playgroundMlp } from '../engine/models/playground';
 import type { DatasetSummary } from '../engine/session';
 import { DEFAULT_CONFIG, type TrainConfig, type TuningRecord } from '../engine/train/config';
 import { autoConfig, roundRate, tunerDecisions } from '../engine/tune/auto';
@@ -12,6 +14,8 @@ import { t } from '../i18n';
 import { downloadFile } from '../io/download';
 import { fetchIdxFiles } from '../io/builtin-data';
 import { TrainerClient } from '../worker/client';
+import { BoundaryState } from './boundary.svelte';
+import { LandscapeState } from './landscape.svelte';
 import { RunState } from './run.svelte';
 import { TuneState } from './tune.svelte';
 import { HealthState } from './health.svelte';
@@ -86,6 +90,8 @@ export class AppState {
   readonly health = new HealthState();
   /** The stored run the current model belongs to (null for an imported model not trained here yet). */
   currentRunId = $state<string | null>(null);
+  readonly boundary = new BoundaryState(() => this.client.api);
+  readonly landscape = new LandscapeState(() => this.client.api);
   private readonly client = new TrainerClient();
   private noticeId = 0;
   /** Steps run before every training run (e.g. refitting table statistics to the validation split); a throw cancels the run. */
@@ -106,7 +112,13 @@ export class AppState {
   }
 
   get ready(): boolean {
-    return this.backend !== null && this.dataset !== null && this.model !== null && !this.backendStarting;
+    return this.backend !== null && this.dataset !== null && this.model !== null && !this.backendStarting && !this.landscape.computing;
+  }
+
+  /** Two input features and classes: the data the decision boundary can show. */
+  get is2d(): boolean {
+    const d = this.dataset;
+    return d !== null && d.task === 'classification' && d.inputShape.length === 1 && d.inputShape[0] === 2;
   }
 
   notify(level: Notice['level'], text: string): void {
@@ -187,6 +199,35 @@ export class AppState {
     }
   }
 
+  /** Generates a seeded 2-D dataset, picks the playground MLP and its settings, and shows the class map. */
+  async loadSynthetic(options: SyntheticOptions): Promise<void> {
+    if (this.run.isActive) return;
+    this.test = null;
+    this.boundary.clear();
+    this.landscape.clear();
+    try {
+      this.dataset = await this.client.api.loadSynthetic(options);
+    } catch (err) {
+      this.notify('error', t.dataset.failed(errorMessage(err)));
+      return;
+    }
+    this.spec = playgroundMlp(this.dataset.numClasses);
+    Object.assign(this.settings, PLAYGROUND_CONFIG);
+    await this.buildModel();
+  }
+
+  /** Back to MNIST with the classic model and settings. */
+  async loadClassicMnist(): Promise<void> {
+    if (this.run.isActive) return;
+    this.test = null;
+    this.boundary.clear();
+    this.landscape.clear();
+    await this.loadMnist();
+    this.spec = classicMlp();
+    Object.assign(this.settings, DEFAULT_CONFIG);
+    await this.buildModel();
+  }
+
   async buildModel(): Promise<void> {
     try {
       this.model = await this.client.api.setModel($state.snapshot(this.spec) as ModelSpec, this.settings.seed);
@@ -203,6 +244,7 @@ export class AppState {
    */
   async train(options: { fromCurrentWeights?: boolean; resume?: RunRecord; tuning?: TuningRecord } = {}): Promise<void> {
     if (!this.ready || this.run.isActive || this.tune.isBusy) return;
+    this.landscape.clear();
     try {
       for (const step of this.beforeTrain) await step();
     } catch (err) {

@@ -39,6 +39,14 @@ export class RunState {
   readonly loss = new Series();
   readonly lossSmooth = new Series();
   readonly accSmooth = new Series();
+  /** Raw batch accuracy, learning rate and global gradient norm per step. */
+  readonly accuracy = new Series();
+  readonly learningRate = new Series();
+  readonly gradNorm = new Series();
+  /** Smoothing factor β of the smoothed curves (0 = raw), chosen with a slider. */
+  smoothing = $state(0.95);
+  /** Log scale for the loss and gradient-norm axes. */
+  logScale = $state(false);
   private readonly lossSmoother = new Smoother(0.95);
   private readonly accSmoother = new Smoother(0.95);
   private startedAt = 0;
@@ -70,7 +78,7 @@ export class RunState {
     this.error = null;
     this.epochRows = [];
     this.lastLoss = null;
-    for (const s of [this.steps, this.loss, this.lossSmooth, this.accSmooth]) s.clear();
+    for (const s of [this.steps, this.loss, this.lossSmooth, this.accSmooth, this.accuracy, this.learningRate, this.gradNorm]) s.clear();
     this.lossSmoother.reset();
     this.accSmoother.reset();
     this.startedAt = performance.now();
@@ -85,6 +93,10 @@ export class RunState {
       this.loss.push(record.stepLoss[i]);
       this.lossSmooth.push(this.lossSmoother.next(record.stepLoss[i]));
       this.accSmooth.push(this.accSmoother.next(record.stepAccuracy[i]));
+      // Stored runs keep loss and accuracy per step; rate and gradient norm are not stored (gaps in the charts).
+      this.accuracy.push(record.stepAccuracy[i]);
+      this.learningRate.push(NaN);
+      this.gradNorm.push(NaN);
     }
     this.status = status;
     this.epochRows = record.epochs.map((e) => ({ ...e }));
@@ -95,6 +107,23 @@ export class RunState {
     this.totalSteps = record.stepLoss.length;
     this.lastLoss = record.stepLoss.length ? record.stepLoss[record.stepLoss.length - 1] : null;
     this.seconds = record.seconds;
+    this.version++;
+  }
+
+  /** Changes the smoothing and recomputes both smoothed curves over every step so far. */
+  setSmoothing(beta: number): void {
+    this.smoothing = beta;
+    for (const sm of [this.lossSmoother, this.accSmoother]) {
+      sm.beta = beta;
+      sm.reset();
+    }
+    const [loss, acc] = [this.loss.view(), this.accuracy.view()];
+    this.lossSmooth.clear();
+    this.accSmooth.clear();
+    for (let i = 0; i < loss.length; i++) {
+      this.lossSmooth.push(this.lossSmoother.next(loss[i]));
+      this.accSmooth.push(this.accSmoother.next(acc[i]));
+    }
     this.version++;
   }
 
@@ -113,6 +142,9 @@ export class RunState {
           this.loss.push(event.loss[i]);
           this.lossSmooth.push(this.lossSmoother.next(event.loss[i]));
           this.accSmooth.push(this.accSmoother.next(event.accuracy[i]));
+          this.accuracy.push(event.accuracy[i]);
+          this.learningRate.push(event.learningRate[i]);
+          this.gradNorm.push(event.gradNorm[i]);
         }
         this.epoch = event.epoch;
         this.stepInEpoch = event.stepInEpoch;

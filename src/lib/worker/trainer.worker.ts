@@ -9,6 +9,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { BACKEND_ORDER, initBackend, pickFastestBackend, type BackendName } from '../engine/backend';
 import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
 import { DataWorkshop } from '../engine/data/workshop';
+import type { LandscapeOptions } from '../engine/landscape/run';
 import { Session } from '../engine/session';
 import type { TrainConfig } from '../engine/train/config';
 import type { TrainEventListener } from '../engine/train/events';
@@ -112,6 +113,24 @@ const api = {
     return Comlink.transfer(report, buffers);
   },
   getTestRowText: session.getTestRowText.bind(session),
+  predictGrid: async (size: number) => {
+    const grid = await session.predictGrid(size);
+    return Comlink.transfer(grid, [grid.classes.buffer, grid.confidence.buffer]);
+  },
+  getPoints: () => {
+    const points = session.getPoints();
+    return Comlink.transfer(points, [points.x.buffer, points.labels.buffer]);
+  },
+  /** `onProgress` arrives as a comlink proxy; it is released when the computation ends. */
+  async computeLandscape(options: LandscapeOptions, onProgress: (fraction: number) => void) {
+    try {
+      const result = await session.computeLandscape(options, (f) => void onProgress(f));
+      return result ? Comlink.transfer(result, [result.losses.buffer, result.path.buffer]) : null;
+    } finally {
+      (onProgress as unknown as Comlink.Remote<typeof onProgress>)[Comlink.releaseProxy]();
+    }
+  },
+  cancelLandscape: session.cancelLandscape.bind(session),
   memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
   openRun: deploy.openRun,
   importModel: deploy.importModel,
