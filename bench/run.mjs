@@ -72,6 +72,61 @@ async function tuneBench(browser) {
   return { defaults, auto, ratio, bad };
 }
 
+/** PyTorch on this CPU (Debian's python3-torch with OpenBLAS, one thread), when installed. */
+function nativeReference(batchSizes) {
+  try {
+    execSync('/usr/bin/python3 -c "import torch"', { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  const out = execSync(`/usr/bin/python3 bench/reference.py ${batchSizes.join(' ')}`, { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } }).toString();
+  return JSON.parse(out.trim().split('\n').at(-1));
+}
+
+/** Navigation to the first training step, and frame times of the page while it trains (requestAnimationFrame). */
+async function pageResponsiveness(browser) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const visits = [];
+  for (const visit of ['first visit', 'second visit (backend choice cached)']) {
+    const page = await context.newPage();
+    const t0 = Date.now();
+    await page.goto(`http://127.0.0.1:${PORT}/`);
+    await page.getByTestId('train').and(page.locator(':enabled')).waitFor({ timeout: 60000 });
+    await page.getByTestId('train').click();
+    await page.getByTestId('loss-now').waitFor({ timeout: 60000 });
+    const firstStepMs = Date.now() - t0;
+    const frames = await page.evaluate(async () => {
+      const deltas = [];
+      let last = performance.now();
+      await new Promise((resolve) => {
+        const end = last + 5000;
+        const tick = (now) => {
+          deltas.push(now - last);
+          last = now;
+          if (now < end) requestAnimationFrame(tick);
+          else resolve();
+        };
+        requestAnimationFrame(tick);
+      });
+      deltas.sort((a, b) => a - b);
+      const q = (p) => deltas[Math.min(deltas.length - 1, Math.floor(p * deltas.length))];
+      return { p50: q(0.5), p95: q(0.95), frames: deltas.length };
+    });
+    visits.push({ visit, firstStepMs, ...frames });
+    await page.close();
+  }
+  await context.close();
+  return visits;
+}
+
+// `npm run bench -- lenet`: the LeNet-style CNN on full MNIST (bench/lenet.mjs starts its own server).
+if (args.has('lenet')) {
+  const { runLenetBench } = await import('./lenet.mjs');
+  const r = await runLenetBench({});
+  writeFileSync(new URL('./results-lenet.json', import.meta.url), JSON.stringify(r, null, 2));
+  process.exit(0);
+}
+
 const server = await startServer();
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 const results = { date: new Date().toISOString(), machine: `${(await import('node:os')).cpus()[0].model}, ${(await import('node:os')).cpus().length} cores`, backends: [], fullRun: null };
@@ -100,6 +155,24 @@ try {
       await page.close();
     }
   }
+
+  const wasm = results.backends.find((b) => b.backend === 'wasm' && b.requested === 'wasm');
+  const native = nativeReference([32, 128, 512]);
+  results.native = native;
+  if (native) {
+    console.log(`\nNative reference: PyTorch ${native.torch} + OpenBLAS, ${native.threads} thread, same MLP and Adam`);
+    console.log('batch | PyTorch samples/s | ours (wasm) | ours / native | plain TF.js fit / native');
+    for (const row of native.rows) {
+      const o = wasm?.rows.find((r) => r.batchSize === row.batchSize);
+      console.log(`${String(row.batchSize).padStart(5)} | ${fmt(row.samplesPerSec).padStart(17)} | ${fmt(o?.ours).padStart(11)} | ${o ? ((100 * o.ours) / row.samplesPerSec).toFixed(1) + '%' : '–'} | ${o?.fit ? ((100 * o.fit) / row.samplesPerSec).toFixed(1) + '%' : '–'}`);
+    }
+  } else {
+    console.log('\nNative reference skipped: /usr/bin/python3 has no torch (apt-get install -y python3-torch libopenblas0-pthread).');
+  }
+
+  console.log('\nPage while training (default model, automatic backend)');
+  results.page = await pageResponsiveness(browser);
+  for (const v of results.page) console.log(`${v.visit}: first training step ${(v.firstStepMs / 1000).toFixed(2)} s after navigation; frame time p50 ${v.p50.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms (${v.frames} frames)`);
 
   if (!args.has('quick')) {
     console.log('\nFull run at the defaults (Adam 0.001, batch 32, 10 epochs, validation 0.1) on the automatic backend…');
