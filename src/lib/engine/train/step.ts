@@ -15,6 +15,8 @@ export class StepRunner {
   private readonly vars: tf.Variable[];
   private readonly classification: boolean;
   private readonly features: number;
+  /** The custom Dense gradient pays off where transposed matmuls are slow (WASM, CPU, WebGL); measured slower on WebGPU. */
+  private readonly explicitTranspose: boolean;
 
   constructor(
     private readonly model: tf.LayersModel,
@@ -24,6 +26,7 @@ export class StepRunner {
     this.vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     this.classification = dataset.task === 'classification';
     this.features = featureSize(dataset.inputShape);
+    this.explicitTranspose = tf.getBackend() !== 'webgpu';
   }
 
   private inputs(xBuf: Float32Array, yBuf: Int32Array | Float32Array, batch: number): [tf.Tensor, tf.Tensor1D] {
@@ -35,7 +38,7 @@ export class StepRunner {
   private gradients(x: tf.Tensor, y: tf.Tensor1D): { value: tf.Scalar; grads: tf.NamedTensorMap; acc: tf.Scalar } {
     let acc: tf.Scalar | undefined;
     const { value, grads } = tf.variableGrads(() => {
-      const out = trainingForward(this.model, x) as tf.Tensor2D;
+      const out = (this.explicitTranspose ? trainingForward(this.model, x) : this.model.apply(x, { training: true })) as tf.Tensor2D;
       acc = tf.keep(this.classification ? accuracy(out, y) : tf.scalar(NaN));
       return batchLoss(this.lossName, out, y);
     }, this.vars);
