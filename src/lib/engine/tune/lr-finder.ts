@@ -113,7 +113,9 @@ export function suggestFromPoints(points: RangeTestPoint[]): Pick<RangeTestResul
   const valley = valleyIndex(lrs, smoothed);
   const at = (i: number) => lrs[Math.min(Math.max(i, 0), lrs.length - 1)] ?? NaN;
   // A valley needs a real stretch of falling loss; without one, step back from the blow-up instead.
-  const hasValley = valley.end - valley.start >= 3;
+  // ...and a drop that stands out of the noise: at least 5% of the loss where the sweep started.
+  const drop = smoothed[valley.start] - smoothed[valley.end];
+  const hasValley = valley.end - valley.start >= 3 && drop >= 0.05 * smoothed[0];
   const edge = edgeIndex(lrs, smoothed);
   return {
     points,
