@@ -53,6 +53,12 @@ for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
     await expect(page.getByTestId('backend-name')).toBeVisible({ timeout: 30_000 });
     const started = await page.getByTestId('backend-name').getAttribute('data-backend');
     test.skip(started !== backend, `${backend} does not start here`);
+    if (backend === 'webgpu' || backend === 'webgl') {
+      // The GPU backend's loss on one batch matches the CPU backend's within 1e-4 (relative).
+      const numerics = page.getByTestId('numerics');
+      await expect(numerics).toHaveCount(1, { timeout: 30_000 });
+      expect(Number(await numerics.getAttribute('data-relative'))).toBeLessThan(1e-4);
+    }
     await page.getByTestId('train').click();
     const loss = page.getByTestId('loss-now');
     await expect.poll(async () => Number(await loss.getAttribute('data-steps')), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);

@@ -243,6 +243,23 @@ export class Session {
     return quickThroughput(dataset, this.spec, batchSize, budgetMs);
   }
 
+  /**
+   * Loss of a fresh model from the current spec (seed 1) on the first 256 training examples, on the active
+   * backend: compared across backends to check a GPU backend's numerics against the CPU.
+   */
+  async lossOnFirstBatch(): Promise<number> {
+    const dataset = this.requireDataset();
+    if (!this.spec) throw new Error('Choose a model first.');
+    const model = buildModel(this.spec, dataset.inputShape, 1);
+    try {
+      const n = Math.min(256, dataset.train.count);
+      const ev = await evaluate(model, dataset, dataset.train, Uint32Array.from({ length: n }, (_, i) => i));
+      return ev.loss;
+    } finally {
+      model.dispose();
+    }
+  }
+
   /** A run that records test accuracy per epoch and stops at `targetAccuracy` (benchmarks; see engine/bench.ts). */
   async trainTracked(config: TrainConfig, targetAccuracy: number, minEpochs: number): Promise<{ result: TrainResult; epochs: TrackedEpoch[] }> {
     const epochs: TrackedEpoch[] = [];

@@ -26,6 +26,9 @@ export const en = {
     speeds: 'Measured training speed (samples/s, batch 32)',
     notRun: 'did not run',
     remeasure: 'Measure again',
+    numerics: (rel: number) => `Numerics checked against the CPU backend on one batch: relative loss difference ${rel.toExponential(1)}.`,
+    numericsOff: (name: string, rel: number) => `${name} computes the loss ${rel.toExponential(1)} (relative) away from the CPU backend on the same batch; results may differ from other devices.`,
+    numericsFailed: (msg: string) => `The numerics check against the CPU backend failed: ${msg}`,
   },
   dataset: {
     title: 'Data',

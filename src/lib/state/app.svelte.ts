@@ -36,6 +36,8 @@ export interface BackendInfo {
   speeds?: BackendSpeed[];
   measuredAt?: string;
   cached?: boolean;
+  /** For GPU backends: the loss of one batch here and on the CPU backend (same weights). */
+  numerics?: { loss: number; cpuLoss: number; relative: number };
 }
 
 export interface TestResult {
@@ -156,6 +158,8 @@ export class AppState {
       const measuredAt = new Date().toISOString();
       localStorage.setItem(key, JSON.stringify({ chosen: picked.chosen, speeds: picked.speeds, measuredAt }));
       this.backend = { ...this.backend, name: picked.chosen, detail: picked.detail, threads: picked.threads, reason: t.backend.measuredReason(picked.chosen), speeds: picked.speeds, measuredAt, cached: false };
+      this.backendStarting = false;
+      await this.checkNumerics();
     } catch (err) {
       this.notify('warning', t.backend.measureFailed(errorMessage(err)));
     } finally {
@@ -185,6 +189,23 @@ export class AppState {
     this.forcedBackend = choice;
     await this.startBackend();
     if (choice === 'auto') await this.pickFastestBackend();
+    else await this.checkNumerics();
+  }
+
+  /** A GPU backend's loss on one batch is compared with the CPU backend's; a gap over 1e-4 (relative) is reported. */
+  async checkNumerics(): Promise<void> {
+    const info = this.backend;
+    if (!info || !this.model || (info.name !== 'webgpu' && info.name !== 'webgl')) return;
+    this.backendStarting = true;
+    try {
+      const numerics = await this.client.api.checkNumerics();
+      this.backend = { ...info, numerics };
+      if (numerics.relative > 1e-4) this.notify('warning', t.backend.numericsOff(info.name, numerics.relative));
+    } catch (err) {
+      this.notify('warning', t.backend.numericsFailed(errorMessage(err)));
+    } finally {
+      this.backendStarting = false;
+    }
   }
 
   async loadMnist(): Promise<void> {

@@ -6,7 +6,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BACKEND_ORDER, initBackend, pickFastestBackend, type BackendName } from '../engine/backend';
+import { BACKEND_ORDER, initBackend, pickFastestBackend, startBackend, type BackendName } from '../engine/backend';
 import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
 import { DataWorkshop } from '../engine/data/workshop';
 import type { LandscapeOptions } from '../engine/landscape/run';
@@ -56,6 +56,15 @@ const api = {
     const picked = await pickFastestBackend(candidates, (ms) => session.quickThroughput(ms), budgetMs);
     const probe = await probeBackend(picked.chosen).catch(() => ({ detail: '' }));
     return { ...picked, detail: probe.detail, threads: picked.chosen === 'wasm' ? getThreadsCount() : 0 };
+  },
+  /** The active backend's loss on one batch against the CPU backend's, same weights: relative difference. */
+  async checkNumerics() {
+    const backend = tf.getBackend() as BackendName;
+    const loss = await session.lossOnFirstBatch();
+    await startBackend('cpu');
+    const cpuLoss = await session.lossOnFirstBatch();
+    await startBackend(backend);
+    return { backend, loss, cpuLoss, relative: Math.abs(loss - cpuLoss) / Math.max(Math.abs(cpuLoss), 1e-12) };
   },
   loadIdxDataset: session.loadIdxDataset.bind(session),
   loadSynthetic: session.loadSynthetic.bind(session),
