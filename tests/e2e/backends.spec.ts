@@ -70,3 +70,24 @@ for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
     await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'stopped', { timeout: 20_000 });
   });
 }
+
+test('a backend that fails mid-run (injected) hands the run to the next backend, which carries on from the last checkpoint', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('synthetic-kind').selectOption('spiral');
+  await page.getByTestId('synthetic-size').fill('300');
+  await page.getByTestId('synthetic-load').click();
+  await expect(page.getByTestId('dataset-size')).toContainText('300 training');
+  await expect(page.getByTestId('train')).toBeEnabled({ timeout: 30_000 });
+  await page.getByTestId('epochs').fill('6');
+  const before = await page.getByTestId('backend-name').getAttribute('data-backend');
+  await page.getByTestId('backend-name').click();
+  await page.getByTestId('simulate-failure').click();
+  await page.getByTestId('backend-name').click(); // closes the details again
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('notice-warning')).toContainText(`The ${before} backend failed during training (injected backend failure`, { timeout: 60_000 });
+  await expect(page.getByTestId('notice-warning')).toContainText('from its checkpoint after epoch');
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('backend-name')).not.toHaveAttribute('data-backend', before!);
+  await expect(page.getByTestId('epoch-table').locator('tbody tr')).toHaveCount(6);
+  await expect(page.getByTestId('test-accuracy')).toBeVisible({ timeout: 30_000 });
+});

@@ -26,6 +26,11 @@ export const en = {
     speeds: 'Measured training speed (samples/s, batch 32)',
     notRun: 'did not run',
     remeasure: 'Measure again',
+    fallbackMidRun: (from: string, to: string, why: string, epoch: number) =>
+      `The ${from} backend failed during training (${why}). The run goes on with ${to} from ${epoch > 0 ? `its checkpoint after epoch ${epoch}` : 'the start, with the same seed'}.`,
+    fallbackReason: (from: string) => `took over when ${from} failed during a run`,
+    simulate: 'Simulate a backend failure during the next run',
+    simulated: (n: number) => `The backend will fail ${n} training steps from now (simulated); the run should carry on on another backend.`,
     numerics: (rel: number) => `Numerics checked against the CPU backend on one batch: relative loss difference ${rel.toExponential(1)}.`,
     numericsOff: (name: string, rel: number) => `${name} computes the loss ${rel.toExponential(1)} (relative) away from the CPU backend on the same batch; results may differ from other devices.`,
     numericsFailed: (msg: string) => `The numerics check against the CPU backend failed: ${msg}`,

@@ -192,6 +192,18 @@ export class AppState {
     else await this.checkNumerics();
   }
 
+  private onFallback(event: Extract<TrainEvent, { kind: 'fallback' }>): void {
+    const to = event.to as BackendName;
+    this.notify('warning', t.backend.fallbackMidRun(event.from, t.backend.names[to] ?? event.to, event.reason, event.resumeEpoch));
+    if (this.backend) this.backend = { ...this.backend, name: to, reason: t.backend.fallbackReason(event.from), speeds: undefined, numerics: undefined, threads: 0 };
+  }
+
+  /** Simulates a lost backend `afterSteps` training steps from now (the run must carry on elsewhere). */
+  async simulateBackendFailure(afterSteps = 30): Promise<void> {
+    await this.client.api.injectBackendFailure(afterSteps);
+    this.notify('info', t.backend.simulated(afterSteps));
+  }
+
   /** A GPU backend's loss on one batch is compared with the CPU backend's; a gap over 1e-4 (relative) is reported. */
   async checkNumerics(): Promise<void> {
     const info = this.backend;
@@ -283,6 +295,7 @@ export class AppState {
     const onEvent = Comlink.proxy((event: TrainEvent) => {
       this.run.apply(event);
       this.health.apply(event);
+      if (event.kind === 'fallback') this.onFallback(event);
     });
     try {
       const name = runName(this.dataset?.name ?? '', this.spec.name);

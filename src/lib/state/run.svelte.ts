@@ -130,6 +130,16 @@ export class RunState {
   apply(event: TrainEvent): void {
     this.seconds = (performance.now() - this.startedAt) / 1000;
     switch (event.kind) {
+      case 'fallback':
+        // The run continues from its last checkpoint: steps after it are done again on the new backend,
+        // and the failed attempt's error is no longer the run's state.
+        this.status = 'training';
+        this.error = null;
+        for (const series of [this.steps, this.loss, this.lossSmooth, this.accSmooth, this.accuracy, this.learningRate, this.gradNorm]) series.truncate(event.resumeStep);
+        this.epochRows = this.epochRows.filter((r) => r.epoch <= event.resumeEpoch);
+        this.totalSteps = event.resumeStep;
+        this.setSmoothing(this.smoothing);
+        break;
       case 'start':
         this.epochs = event.epochs;
         this.stepsPerEpoch = event.stepsPerEpoch;

@@ -24,6 +24,11 @@ export class Series {
   clear(): void {
     this.length = 0;
   }
+
+  /** Keeps the first `n` values. */
+  truncate(n: number): void {
+    this.length = Math.min(this.length, Math.max(0, n));
+  }
 }
 
 /** Bias-corrected exponential moving average (as in TensorBoard's smoothing). */

@@ -93,6 +93,13 @@ export function deployApi(session: Session) {
   }
 
   return {
+    /** Where a run that lost its backend can go on: its stored last checkpoint, or (none yet) a fresh start. */
+    async fallbackPoint(runId: string): Promise<{ resume: boolean; epoch: number; step: number }> {
+      const record = await loadRun(runId).catch(() => null);
+      const ckpt = record ? await getCheckpoint(runId, 'last').catch(() => null) : null;
+      return record && ckpt ? { resume: true, epoch: record.completedEpochs, step: record.steps } : { resume: false, epoch: 0, step: 0 };
+    },
+
     /** Options for `Session.train` from the page's plain ones; loads a resumed run's checkpoint into the session. */
     async runOptions(options?: WorkerRunOptions): Promise<RunOptions> {
       measured.clear();

@@ -12,7 +12,8 @@ import { DataWorkshop } from '../engine/data/workshop';
 import type { LandscapeOptions } from '../engine/landscape/run';
 import { Session } from '../engine/session';
 import type { TrainConfig } from '../engine/train/config';
-import type { TrainEventListener } from '../engine/train/events';
+import type { TrainEvent, TrainEventListener } from '../engine/train/events';
+import { injectBackendFailure, isBackendFailure } from '../engine/train/fault';
 import type { BatchRow } from '../engine/tune/batch-finder';
 import type { RangeTestPoint } from '../engine/tune/lr-finder';
 import { decodeImage } from './decode-image';
@@ -71,12 +72,29 @@ const api = {
   setModel: session.setModel.bind(session),
   /** `onEvent` arrives as a comlink proxy of the page's callback; it is released when the run ends. */
   async train(config: TrainConfig, onEvent: TrainEventListener, options?: WorkerRunOptions) {
+    const emit = (event: TrainEvent) => void onEvent(event);
     try {
-      return await session.train(config, (event) => void onEvent(event), await deploy.runOptions(options));
+      let opts = options;
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await session.train(config, emit, await deploy.runOptions(opts));
+        } catch (err) {
+          // A backend that breaks mid-run (lost context or device) hands the run to the next one that starts.
+          if (!opts || attempt >= 2 || !isBackendFailure(err)) throw err;
+          const from = tf.getBackend();
+          const next = await initBackend(BACKEND_ORDER.filter((b) => b !== from), { probe: probeBackend, timeoutMs: 8000 });
+          const point = await deploy.fallbackPoint(opts.runId);
+          emit({ kind: 'fallback', from, to: next.name, reason: (err as Error).message, resumeStep: point.step, resumeEpoch: point.epoch });
+          opts = { ...opts, resume: point.resume };
+        }
+      }
     } finally {
       release(onEvent);
     }
   },
+  /** Makes the training step `afterSteps` from now fail as if the backend were lost (tests and demonstrations). */
+  injectBackendFailure,
+
   /** Callbacks arrive as comlink proxies; they are released when the job ends. */
   async rangeTest(config: TrainConfig, onPoint: (p: RangeTestPoint, index: number, total: number) => void) {
     try {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { featureSize, type Dataset } from '../data/dataset';
+import { checkInjectedFailure } from './fault';
 import { trainingForward } from './forward';
 import { accuracy, batchLoss, type LossName } from './losses';
 
@@ -47,6 +48,7 @@ export class StepRunner {
 
   /** One optimizer step on the first `batch` rows of the buffers. */
   step(optimizer: tf.Optimizer, xBuf: Float32Array, yBuf: Int32Array | Float32Array, batch: number, onGradients?: (grads: tf.NamedTensorMap) => void): StepScalars {
+    checkInjectedFailure();
     const [x, y] = this.inputs(xBuf, yBuf, batch);
     try {
       const { value, grads, acc } = this.gradients(x, y);
