@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { measureModelFit, measureThroughput, quickThroughput, testTracking, type ThroughputResult, type TrackedEpoch } from './bench';
+import { SessionTools } from './session-tools';
 import { contentChecksum, filesChecksum } from './data/checksum';
 import { classCounts, featureSize, type Dataset } from './data/dataset';
 import { describeDataset } from './data/describe';
@@ -24,8 +24,6 @@ import { defaultLoss, type LossName } from './train/losses';
 import { Trainer, type TrainResult } from './train/loop';
 import { mergeHooks, type EpochContext, type TrainerHooks } from './train/hooks';
 import { scheduleHooks } from './train/schedules';
-import { findBatchSize, type BatchDecision, type BatchRow } from './tune/batch-finder';
-import { lrRangeTest, type RangeTestPoint, type RangeTestResult } from './tune/lr-finder';
 import { MonitoredRun, type RunOptions } from './runs/monitored-run';
 import type { RunRecorder } from './runs/recorder';
 import type { DatasetChecksum, DatasetInfo, ModelCard, QuantizeDtype } from './runs/record';
@@ -76,8 +74,8 @@ export class Session {
   private spec?: ModelSpec;
   private model?: tf.Sequential;
   private trainer?: Trainer;
-  private isTuning = false;
-  private tuneStop = false;
+  /** Tuning and measuring on the session's data and model (learning-rate test, batch finder, benchmarks). */
+  readonly tools = new SessionTools(this);
   /** A copy of the last test evaluation (the worker transfers the original's buffers away). */
   private lastTest?: Evaluation;
   /** Checksums of datasets loaded from files, taken from the bytes as loaded. */
@@ -165,7 +163,7 @@ export class Session {
   async train(config: TrainConfig, onEvent: TrainEventListener, options: RunOptions = {}): Promise<TrainResult> {
     const dataset = this.requireDataset();
     if (!this.spec) throw new Error('Choose a model before training.');
-    if (this.trainer) throw new Error('A run is already in progress.');
+    if (this.trainer || this.tools.isBusy) throw new Error('A run is already in progress.');
     if (this.landscapeBusy) throw new Error('A loss landscape is being computed; cancel it first.');
     const errors = validateConfig(config, dataset.train.count);
     if (errors.length) throw new Error(`Invalid settings: ${errors.join('; ')}.`);
@@ -193,78 +191,6 @@ export class Session {
       run.dispose();
       this.trainer = undefined;
     }
-  }
-
-  /** Training throughput of our loop on the current dataset (see engine/bench.ts). */
-  benchThroughput(spec: ModelSpec, config: TrainConfig, warmupMs?: number, measureMs?: number): Promise<ThroughputResult> {
-    return measureThroughput(this.requireDataset(), spec, config, warmupMs, measureMs);
-  }
-
-  /** The same measured with plain `model.fit`, as a reference. */
-  benchModelFit(spec: ModelSpec, config: TrainConfig, samples?: number): Promise<ThroughputResult> {
-    return measureModelFit(this.requireDataset(), spec, config, samples);
-  }
-
-  /** Learning-rate range test on a fresh model from `config.seed` (the weights a run would start from). */
-  async rangeTest(config: TrainConfig, onPoint?: (p: RangeTestPoint, index: number, total: number) => void): Promise<RangeTestResult> {
-    return this.tuning(config, (model, dataset) =>
-      lrRangeTest(model, dataset, { optimizer: config.optimizer, batchSize: config.batchSize, seed: config.seed, validationSplit: config.validationSplit }, onPoint, () => this.tuneStop),
-    );
-  }
-
-  /** Batch-size finder on a fresh model from `config.seed`. */
-  async findBatchSize(config: TrainConfig, onRow?: (row: BatchRow) => void): Promise<BatchDecision> {
-    return this.tuning(config, (model, dataset) =>
-      findBatchSize(model, dataset, { optimizer: config.optimizer, learningRate: config.learningRate, seed: config.seed, validationSplit: config.validationSplit }, onRow, () => this.tuneStop),
-    );
-  }
-
-  private async tuning<T>(config: TrainConfig, job: (model: tf.LayersModel, dataset: Dataset) => Promise<T>): Promise<T> {
-    const dataset = this.requireDataset();
-    if (!this.spec) throw new Error('Choose a model before tuning.');
-    if (this.trainer || this.isTuning) throw new Error('A run is already in progress.');
-    this.setModel(this.spec, config.seed);
-    this.isTuning = true;
-    this.tuneStop = false;
-    try {
-      return await job(this.model!, dataset);
-    } finally {
-      this.isTuning = false;
-    }
-  }
-
-  /**
-   * Samples/s of a few real training steps of the current model on the active backend, within `budgetMs`
-   * (warm-up included, so a backend with slow shader compilation scores low). The model's weights are untouched.
-   */
-  async quickThroughput(budgetMs: number, batchSize = 32): Promise<number> {
-    const dataset = this.requireDataset();
-    if (!this.spec) throw new Error('Choose a model first.');
-    return quickThroughput(dataset, this.spec, batchSize, budgetMs);
-  }
-
-  /**
-   * Loss of a fresh model from the current spec (seed 1) on the first 256 training examples, on the active
-   * backend: compared across backends to check a GPU backend's numerics against the CPU.
-   */
-  async lossOnFirstBatch(): Promise<number> {
-    const dataset = this.requireDataset();
-    if (!this.spec) throw new Error('Choose a model first.');
-    const model = buildModel(this.spec, dataset.inputShape, 1);
-    try {
-      const n = Math.min(256, dataset.train.count);
-      const ev = await evaluate(model, dataset, dataset.train, Uint32Array.from({ length: n }, (_, i) => i));
-      return ev.loss;
-    } finally {
-      model.dispose();
-    }
-  }
-
-  /** A run that records test accuracy per epoch and stops at `targetAccuracy` (benchmarks; see engine/bench.ts). */
-  async trainTracked(config: TrainConfig, targetAccuracy: number, minEpochs: number): Promise<{ result: TrainResult; epochs: TrackedEpoch[] }> {
-    const epochs: TrackedEpoch[] = [];
-    const result = await this.train(config, () => {}, { hooks: testTracking(this.requireDataset(), targetAccuracy, minEpochs, epochs) });
-    return { result, epochs };
   }
 
   /**
@@ -328,7 +254,7 @@ export class Session {
 
   stop(): void {
     this.trainer?.stop();
-    this.tuneStop = true;
+    this.tools.stop();
   }
 
   get isTraining(): boolean {
@@ -422,6 +348,11 @@ export class Session {
   /** The model being trained or last trained (for tests and evaluation). */
   get currentModel(): tf.LayersModel | undefined {
     return this.model;
+  }
+
+  /** The loaded dataset; throws when there is none. */
+  get activeDataset(): Dataset {
+    return this.requireDataset();
   }
 
   private requireDataset(): Dataset {

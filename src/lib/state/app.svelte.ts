@@ -6,9 +6,7 @@ import type { SyntheticOptions } from '../engine/data/synthetic';
 import { PLAYGROUND_CONFIG, playgroundMlp } from '../engine/models/playground';
 import type { DatasetSummary } from '../engine/session';
 import { DEFAULT_CONFIG, type TrainConfig, type TuningRecord } from '../engine/train/config';
-import { autoConfig, roundRate, tunerDecisions } from '../engine/tune/auto';
-import type { BatchRow } from '../engine/tune/batch-finder';
-import type { LrRule, RangeTestPoint } from '../engine/tune/lr-finder';
+import { tunerDecisions } from '../engine/tune/auto';
 import type { TrainEvent } from '../engine/train/events';
 import { t } from '../i18n';
 import { downloadFile } from '../io/download';
@@ -18,6 +16,7 @@ import { BoundaryState } from './boundary.svelte';
 import { LandscapeState } from './landscape.svelte';
 import { RunState } from './run.svelte';
 import { TuneState } from './tune.svelte';
+import { TuneCommands } from './tune-commands.svelte';
 import { HealthState } from './health.svelte';
 import { newRunId, runName } from './run-names';
 import type { RunRecord } from '../engine/runs/record';
@@ -89,6 +88,8 @@ export class AppState {
   notices = $state<Notice[]>([]);
   readonly run = new RunState();
   readonly tune = new TuneState();
+  /** The tuner's commands (range test, batch finder, Auto), on the state above. */
+  readonly tuner = new TuneCommands(this);
   readonly health = new HealthState();
   /** The stored run the current model belongs to (null for an imported model not trained here yet). */
   currentRunId = $state<string | null>(null);
@@ -318,81 +319,6 @@ export class AppState {
     if (this.run.status !== 'training') return;
     this.run.status = 'stopping';
     await this.client.api.stop();
-  }
-
-  /** Runs the learning-rate range test at the current settings and applies its suggestion. */
-  async findLearningRate(): Promise<boolean> {
-    if (!this.ready || this.run.isActive || this.tune.isBusy) return false;
-    this.tune.cancelRequested = false;
-    this.tune.startLr();
-    const onPoint = Comlink.proxy((p: RangeTestPoint, _i: number, total: number) => this.tune.addPoint(p, total));
-    try {
-      const result = await this.client.api.rangeTest($state.snapshot(this.settings), onPoint);
-      this.tune.lrResult = result;
-      if (this.tune.cancelRequested) return this.cancelled();
-      this.applyLearningRate(result.applied, result.suggestedLr);
-      this.tune.stage = 'done';
-      return true;
-    } catch (err) {
-      return this.tuneFailed(err);
-    }
-  }
-
-  /** Sets the learning rate from a rule of the range test or a click on its curve. */
-  applyLearningRate(rule: LrRule | 'manual', lr: number): void {
-    const rounded = roundRate(lr);
-    this.settings.learningRate = rounded;
-    this.tune.lrRule = rule;
-    this.tune.chosenLr = rounded;
-  }
-
-  /** Measures batch sizes and applies the one with the least predicted time to target. */
-  async findBatchSize(): Promise<boolean> {
-    if (!this.ready || this.run.isActive || this.tune.isBusy) return false;
-    this.tune.cancelRequested = false;
-    this.tune.startBatch();
-    const onRow = Comlink.proxy((row: BatchRow) => this.tune.addRow(row));
-    try {
-      const decision = await this.client.api.findBatchSize($state.snapshot(this.settings), onRow);
-      if (this.tune.cancelRequested) return this.cancelled();
-      this.tune.batchDecision = decision;
-      this.settings.batchSize = decision.chosen;
-      this.tune.stage = 'done';
-      return true;
-    } catch (err) {
-      return this.tuneFailed(err);
-    }
-  }
-
-  /** Auto: batch-size finder → learning-rate range test at that size → training with one-cycle. */
-  async auto(): Promise<void> {
-    const t0 = performance.now();
-    if (!(await this.findBatchSize())) return;
-    if (!(await this.findLearningRate())) return;
-    this.tune.seconds = (performance.now() - t0) / 1000;
-    const tuned = autoConfig($state.snapshot(this.settings), this.tune.batchDecision!, this.tune.lrResult!, this.tune.seconds, this.tune.lrRule, this.settings.learningRate);
-    this.settings.schedule = tuned.schedule;
-    const tuning = tuned.tuning;
-    this.tune.stage = 'train';
-    await this.train({ tuning });
-    this.tune.stage = this.run.status === 'done' ? 'done' : 'cancelled';
-  }
-
-  /** After a divergence: the same run at a tenth of the rate. */
-  async retryLower(): Promise<void> {
-    this.settings.learningRate = roundRate(this.settings.learningRate / 10);
-    await this.train();
-  }
-
-  private cancelled(): false {
-    this.tune.stage = 'cancelled';
-    return false;
-  }
-
-  private tuneFailed(err: unknown): false {
-    this.tune.stage = 'error';
-    this.notify('error', errorMessage(err));
-    return false;
   }
 
   async evaluateTest(): Promise<void> {

@@ -54,16 +54,16 @@ const api = {
   async measureBackends(budgetMs = 2000) {
     const candidates: BackendName[] = [];
     for (const name of BACKEND_ORDER) if (tf.findBackendFactory(name) && (await probeBackend(name).catch(() => ({ available: false }))).available) candidates.push(name);
-    const picked = await pickFastestBackend(candidates, (ms) => session.quickThroughput(ms), budgetMs);
+    const picked = await pickFastestBackend(candidates, (ms) => session.tools.quickThroughput(ms), budgetMs);
     const probe = await probeBackend(picked.chosen).catch(() => ({ detail: '' }));
     return { ...picked, detail: probe.detail, threads: picked.chosen === 'wasm' ? getThreadsCount() : 0 };
   },
   /** The active backend's loss on one batch against the CPU backend's, same weights: relative difference. */
   async checkNumerics() {
     const backend = tf.getBackend() as BackendName;
-    const loss = await session.lossOnFirstBatch();
+    const loss = await session.tools.lossOnFirstBatch();
     await startBackend('cpu');
-    const cpuLoss = await session.lossOnFirstBatch();
+    const cpuLoss = await session.tools.lossOnFirstBatch();
     await startBackend(backend);
     return { backend, loss, cpuLoss, relative: Math.abs(loss - cpuLoss) / Math.max(Math.abs(cpuLoss), 1e-12) };
   },
@@ -98,22 +98,22 @@ const api = {
   /** Callbacks arrive as comlink proxies; they are released when the job ends. */
   async rangeTest(config: TrainConfig, onPoint: (p: RangeTestPoint, index: number, total: number) => void) {
     try {
-      return await session.rangeTest(config, (p, i, n) => void onPoint(p, i, n));
+      return await session.tools.rangeTest(config, (p, i, n) => void onPoint(p, i, n));
     } finally {
       release(onPoint);
     }
   },
   async findBatchSize(config: TrainConfig, onRow: (row: BatchRow) => void) {
     try {
-      return await session.findBatchSize(config, (row) => void onRow(row));
+      return await session.tools.findBatchSize(config, (row) => void onRow(row));
     } finally {
       release(onRow);
     }
   },
   stop: session.stop.bind(session),
-  benchThroughput: session.benchThroughput.bind(session),
-  benchModelFit: session.benchModelFit.bind(session),
-  trainTracked: session.trainTracked.bind(session),
+  benchThroughput: session.tools.benchThroughput.bind(session.tools),
+  benchModelFit: session.tools.benchModelFit.bind(session.tools),
+  trainTracked: session.tools.trainTracked.bind(session.tools),
   evaluateTest: async () => {
     const ev = await session.evaluateTest();
     return Comlink.transfer(ev, [ev.predicted.buffer, ev.confidence.buffer]);
