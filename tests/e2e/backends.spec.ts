@@ -39,7 +39,7 @@ test('automatic mode measures every backend that starts and keeps the fastest', 
   await openApp(page);
   await page.getByTestId('backend-name').click();
   const rows = page.locator('[data-testid=backend-speeds] tr');
-  await expect(rows.first()).toBeVisible();
+  await expect(rows.first()).toBeVisible({ timeout: 30_000 });
   const speeds = await rows.evaluateAll((trs) => trs.map((tr) => ({ name: tr.getAttribute('data-backend'), sps: Number(tr.getAttribute('data-sps') || 0) })));
   expect(speeds.map((s) => s.name)).toEqual(expect.arrayContaining(['wasm', 'cpu']));
   const fastest = speeds.reduce((a, b) => (b.sps > a.sps ? b : a));
@@ -90,4 +90,21 @@ test('a backend that fails mid-run (injected) hands the run to the next backend,
   await expect(page.getByTestId('backend-name')).not.toHaveAttribute('data-backend', before!);
   await expect(page.getByTestId('epoch-table').locator('tbody tr')).toHaveCount(6);
   await expect(page.getByTestId('test-accuracy')).toBeVisible({ timeout: 30_000 });
+});
+
+test('Train does not wait for the backend measurement: it is put off during the run and finishes afterwards', async ({ page }) => {
+  await openApp(page);
+  // A fresh browser context has no cached choice: the comparison runs beside the trainer.
+  await expect(page.getByTestId('backend-measuring')).toBeVisible();
+  await page.getByTestId('train').click();
+  await expect(page.getByTestId('loss-now')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('backend-measuring')).toHaveCount(0);
+  await expect(page.getByTestId('backend-postponed')).toBeVisible();
+  await page.getByTestId('stop').click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'stopped', { timeout: 20_000 });
+  // After the run it measures again, then shows what it measured.
+  await expect(page.getByTestId('backend-measuring')).toBeVisible({ timeout: 15_000 });
+  await page.getByTestId('backend-name').click();
+  await expect(page.locator('[data-testid=backend-speeds] tr').first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('backend-postponed')).toHaveCount(0);
 });

@@ -26,6 +26,8 @@ export const en = {
     speeds: 'Measured training speed (samples/s, batch 32)',
     notRun: 'did not run',
     remeasure: 'Measure again',
+    measuring: 'Timing the other engines in the background; Train can start now',
+    postponed: 'The engine comparison waits until training ends',
     fallbackMidRun: (from: string, to: string, why: string, epoch: number) =>
       `The ${from} backend failed during training (${why}). The run goes on with ${to} from ${epoch > 0 ? `its checkpoint after epoch ${epoch}` : 'the start, with the same seed'}.`,
     fallbackReason: (from: string) => `took over when ${from} failed during a run`,

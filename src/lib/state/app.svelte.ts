@@ -76,6 +76,12 @@ function errorMessage(err: unknown): string {
 export class AppState {
   backend = $state.raw<BackendInfo | null>(null);
   backendStarting = $state(false);
+  /** True while the backends are being measured in the background (Train does not wait for it). */
+  backendMeasuring = $state(false);
+  private measurement: { probe: TrainerClient } | null = null;
+  /** A measurement was put off by a run or tuning; it runs again when they end. */
+  measurementPostponed = $state(false);
+  private measured: { chosen: BackendName; speeds: BackendSpeed[]; measuredAt: string } | null = null;
   forcedBackend = $state<BackendName | 'auto'>('auto');
   dataset = $state.raw<DatasetSummary | null>(null);
   datasetLoading = $state<number | null>(null);
@@ -143,29 +149,116 @@ export class AppState {
   /**
    * Automatic mode: times a few training steps of the current model on every backend that starts here and
    * keeps the fastest. The result is cached per device and model size; `remeasure` ignores the cache.
+   * The measurement runs in a second worker on random examples of the data's shape, so the trainer (already
+   * started on the first backend that works) is ready at once: Train does not wait for it. Training or
+   * tuning puts the measurement off until they end, so it never competes with them for the CPU.
    */
   async pickFastestBackend(remeasure = false): Promise<void> {
-    if (this.forcedBackend !== 'auto' || !this.model || !this.backend || this.run.isActive) return;
-    const key = `descent:backend:v1:${navigator.userAgent}:${navigator.hardwareConcurrency}:${Math.round(Math.log2(Math.max(1, this.model.totalParams)))}`;
+    if (this.forcedBackend !== 'auto' || !this.model || !this.backend || !this.dataset || this.run.isActive) return;
+    const key = this.backendCacheKey();
     const cached = remeasure ? null : readCache(key);
-    this.backendStarting = true;
-    try {
-      if (cached) {
+    if (cached) {
+      this.backendStarting = true;
+      try {
         const info = await this.client.api.init(cached.chosen);
         this.backend = { ...info, reason: t.backend.cachedReason(cached.chosen, cached.measuredAt), speeds: cached.speeds, measuredAt: cached.measuredAt, cached: true };
-        return;
+      } catch (err) {
+        this.notify('warning', t.backend.measureFailed(errorMessage(err)));
+      } finally {
+        this.backendStarting = false;
       }
-      const picked = await this.client.api.measureBackends();
-      const measuredAt = new Date().toISOString();
-      localStorage.setItem(key, JSON.stringify({ chosen: picked.chosen, speeds: picked.speeds, measuredAt }));
-      this.backend = { ...this.backend, name: picked.chosen, detail: picked.detail, threads: picked.threads, reason: t.backend.measuredReason(picked.chosen), speeds: picked.speeds, measuredAt, cached: false };
-      this.backendStarting = false;
-      await this.checkNumerics();
+      return;
+    }
+    this.measureInBackground(key);
+  }
+
+  private backendCacheKey(): string {
+    return `descent:backend:v1:${navigator.userAgent}:${navigator.hardwareConcurrency}:${Math.round(Math.log2(Math.max(1, this.model?.totalParams ?? 1)))}`;
+  }
+
+  private measureInBackground(key: string): void {
+    this.cancelMeasurement();
+    const dataset = this.dataset!;
+    const spec = $state.snapshot(this.spec) as ModelSpec;
+    const probe = new TrainerClient();
+    const job = { probe };
+    this.measurement = job;
+    this.backendMeasuring = true;
+    void (async () => {
+      try {
+        await probe.api.init(undefined);
+        const picked = await probe.api.measureBackendsFor(spec, dataset.inputShape, dataset.numClasses, dataset.task);
+        if (this.measurement !== job) return;
+        const measuredAt = new Date().toISOString();
+        localStorage.setItem(key, JSON.stringify({ chosen: picked.chosen, speeds: picked.speeds, measuredAt }));
+        this.measured = { ...picked, measuredAt };
+        this.measurement = null;
+        this.backendMeasuring = false;
+        await this.applyMeasuredBackend();
+      } catch (err) {
+        if (this.measurement === job) this.notify('warning', t.backend.measureFailed(errorMessage(err)));
+      } finally {
+        probe.terminate();
+        if (this.measurement === job) {
+          this.measurement = null;
+          this.backendMeasuring = false;
+        }
+      }
+    })();
+  }
+
+  /** Ends a background measurement (it resumes after the run or the tuning that needed the CPU). */
+  private cancelMeasurement(): boolean {
+    const job = this.measurement;
+    if (!job) return false;
+    this.measurement = null;
+    this.backendMeasuring = false;
+    job.probe.terminate();
+    this.measurementPostponed = true;
+    return true;
+  }
+
+  /**
+   * Training or tuning is about to start on the trainer: a measurement still running is put off, and one
+   * that has finished is applied first.
+   */
+  async beforeHeavyWork(): Promise<void> {
+    this.cancelMeasurement();
+    await this.applyMeasuredBackend();
+  }
+
+  /** After a run or tuning: a measurement that was put off runs once the page has been idle a moment. */
+  resumeMeasurementSoon(): void {
+    if (this.measurementPostponed) setTimeout(() => this.resumeMeasurement(), 1500);
+  }
+
+  private resumeMeasurement(): void {
+    if (!this.measurementPostponed || this.run.isActive || this.tune.isBusy) return;
+    this.measurementPostponed = false;
+    void this.pickFastestBackend();
+  }
+
+  /** Moves the trainer to the measured backend when it is idle (otherwise at the next start of work). */
+  private async applyMeasuredBackend(): Promise<void> {
+    const picked = this.measured;
+    const info = this.backend;
+    if (!picked || !info || this.forcedBackend !== 'auto' || this.run.isActive || this.tune.isBusy || this.landscape.computing) return;
+    this.measured = null;
+    const reason = t.backend.measuredReason(picked.chosen);
+    if (picked.chosen === info.name) {
+      this.backend = { ...info, reason, speeds: picked.speeds, measuredAt: picked.measuredAt, cached: false };
+      return;
+    }
+    this.backendStarting = true;
+    try {
+      const started = await this.client.api.init(picked.chosen);
+      this.backend = { ...started, reason, speeds: picked.speeds, measuredAt: picked.measuredAt, cached: false };
     } catch (err) {
       this.notify('warning', t.backend.measureFailed(errorMessage(err)));
     } finally {
       this.backendStarting = false;
     }
+    await this.checkNumerics();
   }
 
   async startBackend(): Promise<void> {
@@ -188,6 +281,9 @@ export class AppState {
   async chooseBackend(choice: BackendName | 'auto'): Promise<void> {
     if (this.run.isActive) return;
     this.forcedBackend = choice;
+    this.cancelMeasurement();
+    this.measurementPostponed = false;
+    this.measured = null;
     await this.startBackend();
     if (choice === 'auto') await this.pickFastestBackend();
     else await this.checkNumerics();
@@ -279,6 +375,7 @@ export class AppState {
   async train(options: { fromCurrentWeights?: boolean; resume?: RunRecord; tuning?: TuningRecord } = {}): Promise<void> {
     if (!this.ready || this.run.isActive || this.tune.isBusy) return;
     this.landscape.clear();
+    await this.beforeHeavyWork();
     try {
       for (const step of this.beforeTrain) await step();
     } catch (err) {
@@ -306,6 +403,8 @@ export class AppState {
       this.run.apply({ kind: 'error', message: errorMessage(err) });
       this.notify('error', t.train.failed(errorMessage(err)));
       return;
+    } finally {
+      this.resumeMeasurementSoon();
     }
     await this.evaluateTest();
   }

@@ -18,6 +18,7 @@ export class TuneCommands {
   /** Runs the learning-rate range test at the current settings and applies its suggestion. */
   async findLearningRate(): Promise<boolean> {
     if (!this.app.ready || this.app.run.isActive || this.tune.isBusy) return false;
+    await this.app.beforeHeavyWork();
     this.tune.cancelRequested = false;
     this.tune.startLr();
     const onPoint = Comlink.proxy((p: RangeTestPoint, _i: number, total: number) => this.tune.addPoint(p, total));
@@ -30,6 +31,8 @@ export class TuneCommands {
       return true;
     } catch (err) {
       return this.tuneFailed(err);
+    } finally {
+      this.app.resumeMeasurementSoon();
     }
   }
 
@@ -44,6 +47,7 @@ export class TuneCommands {
   /** Measures batch sizes and applies the one with the least predicted time to target. */
   async findBatchSize(): Promise<boolean> {
     if (!this.app.ready || this.app.run.isActive || this.tune.isBusy) return false;
+    await this.app.beforeHeavyWork();
     this.tune.cancelRequested = false;
     this.tune.startBatch();
     const onRow = Comlink.proxy((row: BatchRow) => this.tune.addRow(row));
@@ -56,6 +60,8 @@ export class TuneCommands {
       return true;
     } catch (err) {
       return this.tuneFailed(err);
+    } finally {
+      this.app.resumeMeasurementSoon();
     }
   }
 

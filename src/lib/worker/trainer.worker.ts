@@ -9,6 +9,9 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { BACKEND_ORDER, initBackend, pickFastestBackend, startBackend, type BackendName } from '../engine/backend';
 import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
 import { DataWorkshop } from '../engine/data/workshop';
+import type { Task } from '../engine/data/dataset';
+import { placeholderDataset } from '../engine/data/placeholder';
+import type { ModelSpec } from '../engine/models/spec';
 import type { LandscapeOptions } from '../engine/landscape/run';
 import { Session } from '../engine/session';
 import type { TrainConfig } from '../engine/train/config';
@@ -57,6 +60,15 @@ const api = {
     const picked = await pickFastestBackend(candidates, (ms) => session.tools.quickThroughput(ms), budgetMs);
     const probe = await probeBackend(picked.chosen).catch(() => ({ detail: '' }));
     return { ...picked, detail: probe.detail, threads: picked.chosen === 'wasm' ? getThreadsCount() : 0 };
+  },
+  /**
+   * The same measurement for a model and data shape this worker does not hold: random examples stand in
+   * for the data. The page runs it in a second worker, so the trainer stays free to start at once.
+   */
+  async measureBackendsFor(spec: ModelSpec, inputShape: number[], numClasses: number, task: Task, budgetMs = 2000) {
+    session.setDataset(placeholderDataset(inputShape, numClasses, task));
+    session.setModel(spec, 1);
+    return api.measureBackends(budgetMs);
   },
   /** The active backend's loss on one batch against the CPU backend's, same weights: relative difference. */
   async checkNumerics() {
