@@ -6,7 +6,7 @@ import * as Comlink from 'comlink';
 import type { BackendName } from '../src/lib/engine/backend';
 import { MNIST_INFO } from '../src/lib/engine/data/mnist';
 import { classicMlp, type ModelSpec } from '../src/lib/engine/models/spec';
-import { autoConfig } from '../src/lib/engine/tune/auto';
+import { autoConfig, autoPlan } from '../src/lib/engine/tune/auto';
 import { DEFAULT_CONFIG, type TrainConfig } from '../src/lib/engine/train/config';
 import type { TrainEvent } from '../src/lib/engine/train/events';
 import { fetchIdxFiles } from '../src/lib/io/builtin-data';
@@ -49,6 +49,7 @@ async function fullRun(overrides: Partial<TrainConfig>) {
 
 
 type BenchData = 'mnist' | 'spiral';
+const SPIRAL_COUNT = 2000;
 const SPIRAL_MODEL: ModelSpec = {
   name: 'Spiral MLP',
   layers: [
@@ -61,15 +62,16 @@ const SPIRAL_MODEL: ModelSpec = {
 async function setupData(data: BenchData) {
   client.terminate();
   const info = await client.api.init(undefined);
+  let summary;
   if (data === 'mnist') {
     const { files, buffers } = await fetchIdxFiles('mnist', '../');
-    await client.api.loadIdxDataset(Comlink.transfer(files, buffers), MNIST_INFO);
+    summary = await client.api.loadIdxDataset(Comlink.transfer(files, buffers), MNIST_INFO);
     await client.api.setModel(classicMlp(), DEFAULT_CONFIG.seed);
   } else {
-    await client.api.loadSynthetic({ kind: 'spiral', count: 2000, noise: 0.1, seed: 7 });
+    summary = await client.api.loadSynthetic({ kind: 'spiral', count: SPIRAL_COUNT, noise: 0.1, seed: 7 });
     await client.api.setModel(SPIRAL_MODEL, DEFAULT_CONFIG.seed);
   }
-  return info;
+  return { ...info, trainCount: summary.trainCount };
 }
 
 /**
@@ -81,11 +83,13 @@ async function tuneRun(data: BenchData, auto: boolean, base: Partial<TrainConfig
   let config: TrainConfig = { ...DEFAULT_CONFIG, ...base };
   let tunerSeconds = 0;
   if (auto) {
+    // The same steps as the Auto button (state/tune-commands): plan, batch finder, range test at that size.
     const t0 = performance.now();
-    const batch = await client.api.findBatchSize(config, Comlink.proxy(() => {}));
-    const lr = await client.api.rangeTest({ ...config, batchSize: batch.chosen }, Comlink.proxy(() => {}));
+    const plan = autoPlan(config, info.trainCount);
+    const batch = await client.api.findBatchSize({ ...config, optimizer: plan.optimizer }, Comlink.proxy(() => {}), plan.maxBatch);
+    const lr = await client.api.rangeTest({ ...config, optimizer: plan.optimizer, batchSize: batch.chosen }, Comlink.proxy(() => {}));
     tunerSeconds = (performance.now() - t0) / 1000;
-    config = autoConfig(config, batch, lr, tunerSeconds);
+    config = autoConfig(config, plan, batch, lr, tunerSeconds);
   }
   const { epochs } = await client.api.trainTracked(config, target, minEpochs);
   const reached = epochs.find((e) => e.testAccuracy >= target);
@@ -95,7 +99,7 @@ async function tuneRun(data: BenchData, auto: boolean, base: Partial<TrainConfig
     optimizer: config.optimizer,
     batchSize: config.batchSize,
     learningRate: config.learningRate,
-    schedule: config.schedule?.kind ?? 'constant',
+    schedule: config.schedule?.kind === 'one-cycle' && config.schedule.rounds ? `one-cycle rounds ${config.schedule.rounds.join('+')}` : (config.schedule?.kind ?? 'constant'),
     tunerSeconds,
     epochs,
     reachedEpoch: reached?.epoch ?? null,

@@ -15,7 +15,8 @@ test('Auto finds the batch size and the learning rate, shows how it decided, the
   // The learning-rate curve is drawn live, then the suggestion is marked and applied.
   await expect(page.getByTestId('lr-rule')).toBeVisible({ timeout: 60_000 });
   expect(Number(await page.getByTestId('lr-curve').getAttribute('data-points'))).toBeGreaterThanOrEqual(30);
-  await expect(page.getByTestId('lr-rule')).toContainText('valley');
+  await expect(page.getByTestId('lr-rule')).toContainText('peak of the one-cycle schedule');
+  await expect(page.getByTestId('auto-plan')).toContainText('one one-cycle over 1 epoch');
   // Training starts with the tuned values.
   await expect(page.getByTestId('tune-stage')).toHaveAttribute('data-stage', 'train', { timeout: 30_000 });
   await expect(page.getByTestId('batch-size')).toHaveValue(String(chosenBatch));

@@ -7,7 +7,8 @@ import { learningRateAt, momentumAt, ONE_CYCLE } from '../../src/lib/engine/trai
 import { decide } from '../../src/lib/engine/tune/batch-finder';
 import { lrRangeTest, rangeTestSteps } from '../../src/lib/engine/tune/lr-finder';
 import { estimateNoiseScale, type NoiseSample } from '../../src/lib/engine/tune/noise-scale';
-import { smoothLosses, steepestIndex, valleyIndex } from '../../src/lib/engine/tune/suggest';
+import { cyclePeakLr, smoothLosses, steepestIndex, valleyIndex } from '../../src/lib/engine/tune/suggest';
+import { autoConfig, autoPlan, MIN_ROUND_STEPS, tunerDecisions } from '../../src/lib/engine/tune/auto';
 import { loadMnist, slice, useCpu } from './helpers';
 
 beforeAll(useCpu);
@@ -161,5 +162,59 @@ describe('edge rule', () => {
     expect(s.applied).toBe('edge');
     expect(s.suggestedLr).toBeGreaterThan(0.05);
     expect(s.suggestedLr).toBeLessThan(0.5);
+  });
+});
+
+describe('one-cycle rounds (Auto)', () => {
+  it('restarts the cycle at each round, with the round’s peak', () => {
+    // 10 epochs of 100 steps in rounds of 2 and 8 epochs; the second round peaks at a third of the rate.
+    const spec = { ...ONE_CYCLE, rounds: [2, 8], peaks: [1, 1 / 3] };
+    const at = (s: number) => learningRateAt(spec, 0.03, s, 1000, 100);
+    expect(at(0)).toBeCloseTo(0.03 / 25, 12);
+    expect(at(50)).toBeCloseTo(0.03, 12); // 25% of the first round's 200 steps
+    expect(at(199)).toBeCloseTo(0.03 / 1e4, 12);
+    expect(at(200)).toBeCloseTo(0.01 / 25, 12); // warm restart
+    expect(at(400)).toBeCloseTo(0.01, 12); // 25% of the second round's 800 steps
+    expect(at(999)).toBeCloseTo(0.01 / 1e4, 12);
+    expect(momentumAt(spec, 50, 1000, 100)).toBeCloseTo(0.85, 12);
+    expect(momentumAt(spec, 200, 1000, 100)).toBeCloseTo(0.95, 12);
+    expect(momentumAt(spec, 400, 1000, 100)).toBeCloseTo(0.85, 12);
+  });
+});
+
+describe('Auto plan and settings', () => {
+  const base = { optimizer: 'adam' as const, learningRate: 0.001, batchSize: 32, epochs: 10, validationSplit: 0.1, seed: 42 };
+
+  it('plans a short first round, caps the batch so that round keeps enough steps, and gives plain SGD momentum', () => {
+    // MNIST: 54,000 training examples after the split; a first round of 2 epochs.
+    const mnist = autoPlan(base, 60000);
+    expect(mnist.rounds).toEqual([2, 8]);
+    expect((2 * 54000) / mnist.maxBatch).toBeGreaterThanOrEqual(MIN_ROUND_STEPS);
+    expect((2 * 54000) / (2 * mnist.maxBatch)).toBeLessThan(MIN_ROUND_STEPS);
+    expect(mnist.optimizer).toBe('adam');
+    // A small 2-D set over 40 epochs: small batches, or the rounds would have too few steps.
+    const spiral = autoPlan({ ...base, optimizer: 'sgd', epochs: 40 }, 2000);
+    expect(spiral.rounds).toEqual([10, 30]);
+    expect(spiral.maxBatch).toBe(32);
+    expect(spiral.optimizer).toBe('momentum');
+    expect(autoPlan({ ...base, epochs: 3 }, 60000).rounds).toEqual([3]);
+  });
+
+  it('trains at the one-cycle peak, refines at the valley rate, and records why', () => {
+    const plan = autoPlan({ ...base, optimizer: 'sgd' }, 60000);
+    const batch = { ...decide([{ batchSize: 128, samplesPerSec: 30000, stepMs: 4 }], 2000), gradSquared: 1, traceSigma: 2000, noisePair: [8, 1024] as [number, number], stoppedBecause: '', seconds: 1 };
+    const points = logspace(100).map((lr) => ({ lr, loss: 1, smoothed: 1 }));
+    const lr = { points, steepest: { index: 50, lr: 0.005 }, valley: { index: 60, lr: 0.01, start: 50, end: 70 }, edge: { index: 80, lr: 0.09 }, cyclePeak: { lr: cyclePeakLr(0.01, 0.09, true) }, applied: 'valley' as const, suggestedLr: 0.01, optimizer: 'momentum' as const, batchSize: 128, stoppedEarly: true, seconds: 1 };
+    const config = autoConfig({ ...base, optimizer: 'sgd' }, plan, batch, lr, 1.5);
+    expect(config.learningRate).toBe(0.03); // √(0.01 · 0.09)
+    expect(config.batchSize).toBe(128);
+    expect(config.optimizer).toBe('momentum');
+    expect(config.schedule).toMatchObject({ kind: 'one-cycle', rounds: [2, 8] });
+    expect(learningRateAt(config.schedule!, config.learningRate, 400, 1000, 100)).toBeCloseTo(0.01, 3);
+    expect(config.tuning?.roundPeaks).toEqual([0.03, 0.01]);
+    const decisions = tunerDecisions(config.tuning!);
+    expect(decisions.map((d) => d.parameter)).toEqual(['batchSize', 'learningRate', 'optimizer', 'schedule', 'tunerSeconds']);
+    expect(cyclePeakLr(0.01, 0.09, false)).toBe(0.09);
+    expect(cyclePeakLr(0.05, 0.01, true)).toBe(0.05);
   });
 });

@@ -37,10 +37,10 @@ export class SessionTools {
     );
   }
 
-  /** Batch-size finder on a fresh model from `config.seed`. */
-  async findBatchSize(config: TrainConfig, onRow?: (row: BatchRow) => void): Promise<BatchDecision> {
+  /** Batch-size finder on a fresh model from `config.seed`, trying sizes up to `maxBatch` (Auto's plan). */
+  async findBatchSize(config: TrainConfig, onRow?: (row: BatchRow) => void, maxBatch?: number): Promise<BatchDecision> {
     return this.tuning(config, (model, dataset) =>
-      findBatchSize(model, dataset, { optimizer: config.optimizer, learningRate: config.learningRate, seed: config.seed, validationSplit: config.validationSplit }, onRow, () => this.stopRequested),
+      findBatchSize(model, dataset, { optimizer: config.optimizer, learningRate: config.learningRate, seed: config.seed, validationSplit: config.validationSplit, maxBatch }, onRow, () => this.stopRequested),
     );
   }
 

@@ -126,10 +126,12 @@ export const en = {
     raw: 'loss',
     valley: 'valley',
     steepest: 'steepest',
+    cyclePeak: 'one-cycle peak',
     rules: {
       valley: 'Applied: the valley rule, the middle of the longest stretch where the loss falls steadily. It stays clear of both the flat start and the blow-up, so it is the safer pick.',
       steepest: 'Applied: the steepest descent of the loss against log(learning rate), where each step of the rate lowers the loss most.',
       edge: 'Applied: one tenth of the rate where the loss starts to blow up. The curve has no steady fall to pick from (this task needs more steps than the test takes to make progress), so the tuner stays safely below the edge.',
+      cycle: 'Applied as the peak of the one-cycle schedule: halfway (in log scale) from the valley to the edge, a tenth of the rate where the loss blows up. The cycle warms up from 25× below the peak and anneals to 10,000× below it, so it can peak above the best constant rate.',
       manual: 'Applied: the rate you clicked on the curve.',
     },
     useRule: (rule: string, lr: string) => `Use ${rule} (${lr})`,
@@ -141,6 +143,11 @@ export const en = {
     stoppedBecause: (why: string) => `Stopped measuring: ${why}.`,
     chosen: (b: number) => `Batch size set to ${b}.`,
     tunerTime: (s: number) => `Tuner time: ${s.toFixed(1)} s`,
+    plan: (rounds: number[], maxBatch: number, minSteps: number) =>
+      rounds.length > 1
+        ? `Plan: one-cycle in ${rounds.length} rounds of ${rounds.join(' + ')} epochs: the short first round gives a usable model early, the second restarts from it and refines it. Batch sizes up to ${maxBatch}, so the first round keeps at least ${minSteps} steps.`
+        : `Plan: one one-cycle over ${rounds[0]} epoch${rounds[0] === 1 ? '' : 's'}, batch sizes up to ${maxBatch} so it keeps at least ${minSteps} steps.`,
+    momentumAdded: 'Plain SGD gets momentum, which one-cycle cycles from 0.95 down to 0.85 and back.',
   },
   schedule: {
     label: 'Schedule',

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
-import { autoConfig, roundRate } from '../engine/tune/auto';
+import { autoConfig, autoPlan, roundRate } from '../engine/tune/auto';
+import type { TrainConfig } from '../engine/train/config';
 import type { BatchRow } from '../engine/tune/batch-finder';
 import type { LrRule, RangeTestPoint } from '../engine/tune/lr-finder';
 import type { AppState } from './app.svelte';
@@ -15,15 +16,15 @@ export class TuneCommands {
     return this.app.tune;
   }
 
-  /** Runs the learning-rate range test at the current settings and applies its suggestion. */
-  async findLearningRate(): Promise<boolean> {
+  /** Runs the learning-rate range test at the current settings (with `overrides`) and applies its suggestion. */
+  async findLearningRate(overrides: Partial<TrainConfig> = {}): Promise<boolean> {
     if (!this.app.ready || this.app.run.isActive || this.tune.isBusy) return false;
     await this.app.beforeHeavyWork();
     this.tune.cancelRequested = false;
     this.tune.startLr();
     const onPoint = Comlink.proxy((p: RangeTestPoint, _i: number, total: number) => this.tune.addPoint(p, total));
     try {
-      const result = await this.app.api.rangeTest($state.snapshot(this.app.settings), onPoint);
+      const result = await this.app.api.rangeTest({ ...$state.snapshot(this.app.settings), ...overrides }, onPoint);
       this.tune.lrResult = result;
       if (this.tune.cancelRequested) return this.cancelled();
       this.applyLearningRate(result.applied, result.suggestedLr);
@@ -44,15 +45,16 @@ export class TuneCommands {
     this.tune.chosenLr = rounded;
   }
 
-  /** Measures batch sizes and applies the one with the least predicted time to target. */
-  async findBatchSize(): Promise<boolean> {
+  /** Measures batch sizes (up to `maxBatch`) and applies the one with the least predicted time to target. */
+  async findBatchSize(overrides: Partial<TrainConfig> = {}, maxBatch?: number): Promise<boolean> {
     if (!this.app.ready || this.app.run.isActive || this.tune.isBusy) return false;
     await this.app.beforeHeavyWork();
+    if (maxBatch === undefined) this.tune.plan = null;
     this.tune.cancelRequested = false;
     this.tune.startBatch();
     const onRow = Comlink.proxy((row: BatchRow) => this.tune.addRow(row));
     try {
-      const decision = await this.app.api.findBatchSize($state.snapshot(this.app.settings), onRow);
+      const decision = await this.app.api.findBatchSize({ ...$state.snapshot(this.app.settings), ...overrides }, onRow, maxBatch);
       if (this.tune.cancelRequested) return this.cancelled();
       this.tune.batchDecision = decision;
       this.app.settings.batchSize = decision.chosen;
@@ -65,17 +67,26 @@ export class TuneCommands {
     }
   }
 
-  /** Auto: batch-size finder → learning-rate range test at that size → training with one-cycle. */
+  /**
+   * Auto: a plan from the epoch budget (rounds, largest batch, optimizer) → batch-size finder → learning-rate
+   * range test at that size → training with one-cycle rounds.
+   */
   async auto(): Promise<void> {
+    const dataset = this.app.dataset;
+    if (!dataset || !this.app.ready || this.app.run.isActive || this.tune.isBusy) return;
     const t0 = performance.now();
-    if (!(await this.findBatchSize())) return;
-    if (!(await this.findLearningRate())) return;
+    const plan = autoPlan($state.snapshot(this.app.settings), dataset.trainCount);
+    this.tune.plan = plan;
+    const overrides = { optimizer: plan.optimizer };
+    if (!(await this.findBatchSize(overrides, plan.maxBatch))) return;
+    if (!(await this.findLearningRate(overrides))) return;
+    this.applyLearningRate('cycle', this.tune.lrResult!.cyclePeak.lr);
     this.tune.seconds = (performance.now() - t0) / 1000;
-    const tuned = autoConfig($state.snapshot(this.app.settings), this.tune.batchDecision!, this.tune.lrResult!, this.tune.seconds, this.tune.lrRule, this.app.settings.learningRate);
+    const tuned = autoConfig($state.snapshot(this.app.settings), plan, this.tune.batchDecision!, this.tune.lrResult!, this.tune.seconds, this.tune.lrRule, this.app.settings.learningRate);
+    this.app.settings.optimizer = tuned.optimizer;
     this.app.settings.schedule = tuned.schedule;
-    const tuning = tuned.tuning;
     this.tune.stage = 'train';
-    await this.app.train({ tuning });
+    await this.app.train({ tuning: tuned.tuning });
     this.tune.stage = this.app.run.status === 'done' ? 'done' : 'cancelled';
   }
 

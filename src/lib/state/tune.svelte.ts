@@ -1,3 +1,4 @@
+import type { AutoPlan } from '../engine/tune/auto';
 import type { BatchDecision, BatchRow } from '../engine/tune/batch-finder';
 import type { LrRule, RangeTestPoint, RangeTestResult } from '../engine/tune/lr-finder';
 
@@ -15,6 +16,8 @@ export class TuneState {
   batchRows = $state.raw<BatchRow[]>([]);
   batchDecision = $state.raw<BatchDecision | null>(null);
   seconds = $state(0);
+  /** Auto's plan (rounds, largest batch, optimizer), shown while it runs. */
+  plan = $state.raw<AutoPlan | null>(null);
   cancelRequested = false;
 
   get isBusy(): boolean {

@@ -115,9 +115,9 @@ const api = {
       release(onPoint);
     }
   },
-  async findBatchSize(config: TrainConfig, onRow: (row: BatchRow) => void) {
+  async findBatchSize(config: TrainConfig, onRow: (row: BatchRow) => void, maxBatch?: number) {
     try {
-      return await session.tools.findBatchSize(config, (row) => void onRow(row));
+      return await session.tools.findBatchSize(config, (row) => void onRow(row), maxBatch);
     } finally {
       release(onRow);
     }

@@ -27,8 +27,14 @@ export interface TrainConfig {
 /** The tuner's decisions in plain words and numbers, as stored with a run. */
 export interface TuningRecord {
   batch?: { chosen: number; noiseScale: number | null; reason: string; rows: { batchSize: number; samplesPerSec: number }[] };
-  learningRate?: { rule: 'valley' | 'steepest' | 'edge' | 'manual'; value: number; valley: number; steepest: number };
+  learningRate?: { rule: 'valley' | 'steepest' | 'edge' | 'cycle' | 'manual'; value: number; valley: number; steepest: number };
   schedule: ScheduleSpec['kind'];
+  /** Epochs per one-cycle round (Auto's plan). */
+  rounds?: number[];
+  /** Peak learning rate of each round. */
+  roundPeaks?: number[];
+  /** Set when Auto changed the optimizer (plain SGD gets momentum for one-cycle to cycle). */
+  optimizer?: { from: OptimizerName; to: OptimizerName };
   tunerSeconds: number;
 }
 

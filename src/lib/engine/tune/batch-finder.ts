@@ -56,20 +56,28 @@ export async function findBatchSize(
   shouldStop?: () => boolean,
 ): Promise<BatchDecision> {
   const t0 = performance.now();
-  const { measureMs = 250, maxStepMs = 500, noiseSteps = 6 } = options;
+  const { measureMs = 100, maxStepMs = 500, noiseSteps = 6 } = options;
   const trainIdx = splitIndices(dataset.train.count, options.validationSplit, options.seed).train;
   const maxBatch = Math.min(options.maxBatch ?? 4096, trainIdx.length);
   const saved = model.getWeights().map((w) => w.clone());
   const optimizer = createOptimizer(options.optimizer, options.learningRate);
   const stepper = new StepRunner(model, dataset, defaultLoss(dataset.task));
-  const source = new BatchSource(dataset, trainIdx, maxBatch, options.seed + 2);
+  // The noise scale compares a small batch with a big one (which may exceed the largest size to measure).
+  const small = Math.min(8, maxBatch);
+  const big = Math.min(trainIdx.length, Math.max(small * 4, Math.min(1024, Math.floor(trainIdx.length / 2))));
+  const source = new BatchSource(dataset, trainIdx, Math.max(maxBatch, big), options.seed + 2);
   const rows: BatchRow[] = [];
-  let stoppedBecause = `reached the largest size to try (${maxBatch})`;
+  let stoppedBecause = options.maxBatch !== undefined && options.maxBatch < trainIdx.length ? `reached the largest size the plan allows (${maxBatch})` : `reached the largest size to try (${maxBatch})`;
+  let firstLoss = NaN;
+  let lastLoss = NaN;
   try {
     for (let b = Math.min(8, maxBatch); b <= maxBatch && !shouldStop?.(); b *= 2) {
       let row: BatchRow;
       try {
-        row = await measure(stepper, optimizer, source, b, measureMs);
+        const m = await measure(stepper, optimizer, source, b, measureMs);
+        row = m.row;
+        if (Number.isNaN(firstLoss)) firstLoss = m.firstLoss;
+        lastLoss = m.lastLoss;
       } catch (err) {
         stoppedBecause = `batch ${b} failed on this backend (${(err as Error).message})`;
         break;
@@ -87,14 +95,10 @@ export async function findBatchSize(
       }
     }
     if (rows.length === 0) throw new Error(`no batch size could be measured: ${stoppedBecause}`);
-    const small = Math.min(32, rows[0].batchSize);
-    const big = Math.max(small * 4, Math.min(1024, Math.floor(trainIdx.length / 2)));
-    let noise = await sampleNoise(stepper, source, small, big, noiseSteps, shouldStop);
-    if (noise.noiseScale === null || !Number.isFinite(noise.noiseScale)) {
-      // The measuring steps may have diverged (a huge starting rate): estimate at the initial weights instead.
-      model.setWeights(saved);
-      noise = await sampleNoise(stepper, source, small, big, noiseSteps, shouldStop);
-    }
+    // The measuring steps trained the weights a little, which is where the noise scale is more telling than at
+    // initialisation (it grows as training goes on); unless the loss rose (a huge starting rate ruins them).
+    if (!(lastLoss <= firstLoss)) model.setWeights(saved);
+    const noise = await sampleNoise(stepper, source, small, big, noiseSteps, shouldStop);
     return { ...decide(rows, noise.noiseScale), gradSquared: noise.gradSquared, traceSigma: noise.traceSigma, noisePair: [small, big], stoppedBecause, seconds: (performance.now() - t0) / 1000 };
   } finally {
     model.setWeights(saved);
@@ -115,12 +119,15 @@ async function sampleNoise(stepper: StepRunner, source: BatchSource, small: numb
   return samples.length ? estimateNoiseScale(samples, small, big) : { noiseScale: null, gradSquared: NaN, traceSigma: NaN };
 }
 
-async function measure(stepper: StepRunner, optimizer: tf.Optimizer, source: BatchSource, batch: number, measureMs: number): Promise<BatchRow> {
+/** Throughput at one batch size, with the loss of its first and last step. */
+async function measure(stepper: StepRunner, optimizer: tf.Optimizer, source: BatchSource, batch: number, measureMs: number): Promise<{ row: BatchRow; firstLoss: number; lastLoss: number }> {
   // Two warm-up steps: shader compilation and first allocations are not throughput.
+  let firstLoss = NaN;
   for (let i = 0; i < 2; i++) {
     source.next(batch);
     const s = stepper.step(optimizer, source.x, source.y, batch);
-    await s[0].data();
+    const [loss] = await s[0].data();
+    if (i === 0) firstLoss = loss;
     tf.dispose(s);
   }
   const t0 = performance.now();
@@ -133,10 +140,10 @@ async function measure(stepper: StepRunner, optimizer: tf.Optimizer, source: Bat
     steps++;
     if (steps % 8 === 0) await nextMacrotask();
   }
-  await last[0].data();
+  const [lastLoss] = await last[0].data();
   tf.dispose(last);
   const ms = performance.now() - t0;
-  return { batchSize: batch, samplesPerSec: (steps * batch * 1000) / ms, stepMs: ms / steps };
+  return { row: { batchSize: batch, samplesPerSec: (steps * batch * 1000) / ms, stepMs: ms / steps }, firstLoss, lastLoss };
 }
 
 /** Picks the row with the least predicted time to target and says why in one sentence. */

@@ -6,7 +6,7 @@ import { createOptimizer, setOptimizerParams } from '../train/optimizers';
 import { StepRunner } from '../train/step';
 import { nextMacrotask } from '../train/yield';
 import { BatchSource } from './batches';
-import { edgeIndex, steepestIndex, valleyIndex } from './suggest';
+import { cyclePeakLr, edgeIndex, steepestIndex, valleyIndex } from './suggest';
 
 export interface RangeTestOptions {
   optimizer: OptimizerName;
@@ -25,7 +25,8 @@ export interface RangeTestPoint {
   smoothed: number;
 }
 
-export type LrRule = 'valley' | 'steepest' | 'edge';
+/** `cycle`: the peak Auto gives a one-cycle schedule (see `cyclePeakLr`). */
+export type LrRule = 'valley' | 'steepest' | 'edge' | 'cycle';
 
 export interface RangeTestResult {
   points: RangeTestPoint[];
@@ -33,6 +34,8 @@ export interface RangeTestResult {
   valley: { index: number; lr: number; start: number; end: number };
   /** One tenth of the rate where the loss starts to blow up (used when the curve has no valley). */
   edge: { index: number; lr: number };
+  /** The peak for a one-cycle schedule, between the valley and the edge. */
+  cyclePeak: { lr: number };
   /** The rule whose suggestion is applied by default, and the rate it gives. */
   applied: LrRule;
   suggestedLr: number;
@@ -104,7 +107,7 @@ export async function lrRangeTest(
 }
 
 /** Both suggestions for a finished curve. The curve's last (diverged) point is left out of the rules. */
-export function suggestFromPoints(points: RangeTestPoint[]): Pick<RangeTestResult, 'points' | 'steepest' | 'valley' | 'edge' | 'applied' | 'suggestedLr'> {
+export function suggestFromPoints(points: RangeTestPoint[]): Pick<RangeTestResult, 'points' | 'steepest' | 'valley' | 'edge' | 'cyclePeak' | 'applied' | 'suggestedLr'> {
   const usable = points.filter((p) => Number.isFinite(p.smoothed));
   const lrs = usable.map((p) => p.lr);
   // The rules look at the curve up to its minimum plus the rise after it, not the blown-up tail.
@@ -122,6 +125,7 @@ export function suggestFromPoints(points: RangeTestPoint[]): Pick<RangeTestResul
     steepest: { index: steep, lr: at(steep) },
     valley: { ...valley, lr: at(valley.index) },
     edge: { index: edge, lr: at(edge) },
+    cyclePeak: { lr: cyclePeakLr(at(valley.index), at(edge), hasValley) },
     applied: hasValley ? 'valley' : 'edge',
     suggestedLr: at(hasValley ? valley.index : edge),
   };

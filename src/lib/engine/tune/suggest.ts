@@ -56,6 +56,17 @@ export function valleyIndex(lrs: readonly number[], losses: readonly number[]): 
 }
 
 /**
+ * The peak of a one-cycle schedule: halfway, in log scale, from the valley's rate up to the edge's (one tenth
+ * of the blow-up rate). A cycle warms up from 25× below its peak and anneals to 10,000× below it, so it
+ * tolerates a higher peak than the best constant rate; the edge bounds it from above. Without a valley,
+ * the edge itself.
+ */
+export function cyclePeakLr(valleyLr: number, edgeLr: number, hasValley: boolean): number {
+  if (!hasValley) return edgeLr;
+  return edgeLr > valleyLr ? Math.sqrt(valleyLr * edgeLr) : valleyLr;
+}
+
+/**
  * Fallback when the curve never falls steadily (too few steps for this task to make progress): one tenth
  * of the rate at which the smoothed loss first rises 10% above its minimum, i.e. just below the blow-up.
  */
