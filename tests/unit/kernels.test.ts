@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,5 +45,14 @@ describe('Conv2DBackpropFilter for the WASM backend', () => {
     tf.dispose(tf.grad((ww) => tf.sum(tf.conv2d(x, ww as tf.Tensor4D, 1, 'same')))(w));
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, w]);
+  });
+});
+
+describe('Adam kernel (WebAssembly)', () => {
+  it('the committed bytes are what adam.wat compiles to', async () => {
+    // @ts-expect-error: a plain ES module script without types
+    const { compileAdamKernel, kernelModuleSource } = await import('../../scripts/build-kernels.mjs');
+    const committed = readFileSync(resolve(__dirname, '../../src/lib/engine/kernels/adam-wasm.ts'), 'utf8');
+    expect(committed).toBe(kernelModuleSource(await compileAdamKernel()));
   });
 });

@@ -67,7 +67,7 @@ export async function measureModelFit(dataset: Dataset, spec: ModelSpec, config:
   const xs = tf.tidy(() => tf.mul(tf.tensor(Float32Array.from(dataset.train.x.subarray(0, n * size)), [n, ...dataset.inputShape]), dataset.xScale));
   const ys = tf.tensor1d(Float32Array.from(dataset.train.y.subarray(0, n)));
   const model = buildModel(spec, dataset.inputShape, config.seed);
-  const optimizer = createOptimizer(config.optimizer, config.learningRate);
+  const optimizer = createOptimizer(config.optimizer, config.learningRate, true);
   model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy' });
   try {
     await model.fit(xs, ys, { batchSize: config.batchSize, epochs: 1, shuffle: true, verbose: 0 });

@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
+import { FusedAdamOptimizer } from './fused-adam';
 
 import type { OptimizerName } from './config';
 
-/** Creates a TF.js optimizer; the caller owns it and must `dispose()` it. */
-export function createOptimizer(name: OptimizerName, learningRate: number): tf.Optimizer {
+/**
+ * Creates a TF.js optimizer; the caller owns it and must `dispose()` it. Adam is our fused version (same
+ * results, one pass per variable on WASM/CPU); `stock` gives TF.js's own, for reference measurements.
+ */
+export function createOptimizer(name: OptimizerName, learningRate: number, stock = false): tf.Optimizer {
   if (!(learningRate > 0 && Number.isFinite(learningRate))) {
     throw new RangeError(`learning rate must be a positive number, got ${learningRate}`);
   }
@@ -15,7 +19,7 @@ export function createOptimizer(name: OptimizerName, learningRate: number): tf.O
     case 'rmsprop':
       return tf.train.rmsprop(learningRate);
     case 'adam':
-      return tf.train.adam(learningRate, 0.9, 0.999, 1e-7);
+      return stock ? tf.train.adam(learningRate, 0.9, 0.999, 1e-7) : new FusedAdamOptimizer(learningRate, 0.9, 0.999, 1e-7);
   }
 }
 

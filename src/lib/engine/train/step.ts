@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { featureSize, type Dataset } from '../data/dataset';
 import { checkInjectedFailure } from './fault';
+import { isFusedAdam } from './fused-adam';
 import { trainingForward } from './forward';
 import { accuracy, batchLoss, type LossName } from './losses';
 
@@ -52,11 +53,14 @@ export class StepRunner {
     const [x, y] = this.inputs(xBuf, yBuf, batch);
     try {
       const { value, grads, acc } = this.gradients(x, y);
-      const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
       onGradients?.(grads);
+      // The fused Adam sums |g|² in its own pass; otherwise it takes a few kernels here.
+      const gradNorm = isFusedAdam(optimizer) ? null : tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
       optimizer.applyGradients(grads);
       tf.dispose(Object.values(grads));
-      return [value, acc, gradNorm];
+      // The first fused step decides it is fused only while applying: its norm comes from that pass too.
+      const norm = gradNorm ?? (isFusedAdam(optimizer) ? tf.scalar(Math.sqrt(optimizer.lastGradSquared)) : tf.scalar(NaN));
+      return [value, acc, norm];
     } finally {
       tf.dispose([x, y]);
     }
