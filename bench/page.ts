@@ -82,6 +82,7 @@ async function tuneRun(data: BenchData, auto: boolean, base: Partial<TrainConfig
   const info = await setupData(data);
   let config: TrainConfig = { ...DEFAULT_CONFIG, ...base };
   let tunerSeconds = 0;
+  let decided: { noiseScale: number | null; rows: { batchSize: number; samplesPerSec: number }[]; rule: string } | null = null;
   if (auto) {
     // The same steps as the Auto button (state/tune-commands): plan, batch finder, range test at that size.
     const t0 = performance.now();
@@ -90,6 +91,7 @@ async function tuneRun(data: BenchData, auto: boolean, base: Partial<TrainConfig
     const lr = await client.api.rangeTest({ ...config, optimizer: plan.optimizer, batchSize: batch.chosen }, Comlink.proxy(() => {}));
     tunerSeconds = (performance.now() - t0) / 1000;
     config = autoConfig(config, plan, batch, lr, tunerSeconds);
+    decided = { noiseScale: batch.noiseScale, rows: batch.rows.map((r) => ({ batchSize: r.batchSize, samplesPerSec: Math.round(r.samplesPerSec) })), rule: lr.applied };
   }
   const { epochs } = await client.api.trainTracked(config, target, minEpochs);
   const reached = epochs.find((e) => e.testAccuracy >= target);
@@ -101,6 +103,7 @@ async function tuneRun(data: BenchData, auto: boolean, base: Partial<TrainConfig
     learningRate: config.learningRate,
     schedule: config.schedule?.kind === 'one-cycle' && config.schedule.rounds ? `one-cycle rounds ${config.schedule.rounds.join('+')}` : (config.schedule?.kind ?? 'constant'),
     tunerSeconds,
+    decided,
     epochs,
     reachedEpoch: reached?.epoch ?? null,
     reachedSeconds: reached ? reached.seconds + tunerSeconds : null,

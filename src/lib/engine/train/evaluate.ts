@@ -13,7 +13,15 @@ export interface Evaluation {
   confidence: Float32Array;
 }
 
-const CHUNK = 1000;
+/**
+ * Examples per forward pass. Small on the CPU backends: measured on WASM, 6,000 validation examples take
+ * 0.08–0.10 s in chunks of 128–256, 0.17 s in chunks of 1,000 and 0.55 s in chunks of 3,000 (large tensors
+ * are slow there). GPU backends pay per dispatch instead, so they get larger chunks.
+ */
+function chunkSize(): number {
+  const backend = tf.getBackend();
+  return backend === 'wasm' || backend === 'cpu' ? 256 : 1024;
+}
 
 /**
  * Evaluates `model` on the examples of `split` at `indices` (all by default), in chunks, without gradients.
@@ -31,6 +39,7 @@ export async function evaluate(
   const order = indices ?? Uint32Array.from({ length: split.count }, (_, i) => i);
   const count = order.length;
   const features = featureSize(dataset.inputShape);
+  const CHUNK = chunkSize();
   const xBuf = new Float32Array(CHUNK * features);
   const yBuf = classification ? new Int32Array(CHUNK) : new Float32Array(CHUNK);
   const predicted = new Uint8Array(count);

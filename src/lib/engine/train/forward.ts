@@ -49,7 +49,7 @@ export function trainingForward(model: tf.LayersModel, x: tf.Tensor): tf.Tensor 
   for (const layer of model.layers) {
     const kind = layer.getClassName();
     if (kind === 'Flatten') {
-      h = tf.reshape(h, [h.shape[0], -1]);
+      if (h.rank !== 2) h = tf.reshape(h, [h.shape[0], -1]);
       continue;
     }
     if (kind === 'Dense' && h.rank === 2) {

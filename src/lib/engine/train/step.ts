@@ -19,6 +19,8 @@ export class StepRunner {
   private readonly features: number;
   /** The custom Dense gradient pays off where transposed matmuls are slow (WASM, CPU, WebGL); measured slower on WebGPU. */
   private readonly explicitTranspose: boolean;
+  /** The model starts with Flatten and our forward pass runs: the batch goes in flat (no reshape kernel). */
+  private readonly flatInput: boolean;
 
   constructor(
     private readonly model: tf.LayersModel,
@@ -29,10 +31,11 @@ export class StepRunner {
     this.classification = dataset.task === 'classification';
     this.features = featureSize(dataset.inputShape);
     this.explicitTranspose = tf.getBackend() !== 'webgpu';
+    this.flatInput = this.explicitTranspose && model.layers[0]?.getClassName() === 'Flatten';
   }
 
   private inputs(xBuf: Float32Array, yBuf: Int32Array | Float32Array, batch: number): [tf.Tensor, tf.Tensor1D] {
-    const x = tf.tensor(xBuf.subarray(0, batch * this.features), [batch, ...this.dataset.inputShape]);
+    const x = tf.tensor(xBuf.subarray(0, batch * this.features), this.flatInput ? [batch, this.features] : [batch, ...this.dataset.inputShape]);
     const y = tf.tensor1d(yBuf.subarray(0, batch), this.classification ? 'int32' : 'float32');
     return [x, y];
   }

@@ -8,6 +8,9 @@ import { nextMacrotask } from '../train/yield';
 import { BatchSource } from './batches';
 import { estimateNoiseScale, relativeTimeToTarget, type NoiseSample } from './noise-scale';
 
+/** Untimed steps at each size before measuring: the first steps at a new size allocate (and compile shaders on GPUs). */
+const WARMUP_STEPS = 3;
+
 export interface BatchFinderOptions {
   optimizer: OptimizerName;
   learningRate: number;
@@ -56,7 +59,7 @@ export async function findBatchSize(
   shouldStop?: () => boolean,
 ): Promise<BatchDecision> {
   const t0 = performance.now();
-  const { measureMs = 50, maxStepMs = 500, noiseSteps = 4 } = options;
+  const { measureMs = 60, maxStepMs = 500, noiseSteps = 4 } = options;
   const trainIdx = splitIndices(dataset.train.count, options.validationSplit, options.seed).train;
   const maxBatch = Math.min(options.maxBatch ?? 4096, trainIdx.length);
   const saved = model.getWeights().map((w) => w.clone());
@@ -121,9 +124,9 @@ async function sampleNoise(stepper: StepRunner, source: BatchSource, small: numb
 
 /** Throughput at one batch size, with the loss of its first and last step. */
 async function measure(stepper: StepRunner, optimizer: tf.Optimizer, source: BatchSource, batch: number, measureMs: number): Promise<{ row: BatchRow; firstLoss: number; lastLoss: number }> {
-  // Two warm-up steps: shader compilation and first allocations are not throughput.
+  // Warm-up steps: shader compilation and first allocations are not throughput.
   let firstLoss = NaN;
-  for (let i = 0; i < 2; i++) {
+  for (let i = 0; i < WARMUP_STEPS; i++) {
     source.next(batch);
     const s = stepper.step(optimizer, source.x, source.y, batch);
     const [loss] = await s[0].data();
