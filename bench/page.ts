@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import type { BackendName } from '../src/lib/engine/backend';
 import { MNIST_INFO } from '../src/lib/engine/data/mnist';
 import { classicMlp, type ModelSpec } from '../src/lib/engine/models/spec';
+import { makePreset } from '../src/lib/engine/models/presets';
 import { autoConfig, autoPlan } from '../src/lib/engine/tune/auto';
 import { DEFAULT_CONFIG, type TrainConfig } from '../src/lib/engine/train/config';
 import type { TrainEvent } from '../src/lib/engine/train/events';
@@ -14,25 +15,37 @@ import { TrainerClient } from '../src/lib/worker/client';
 
 const client = new TrainerClient();
 
-async function setup(backend: BackendName | undefined) {
+type BenchModel = 'mlp' | 'lenet';
+const MNIST_SHAPE = { inputShape: [28, 28, 1], numClasses: 10, task: 'classification' as const };
+const specOf = (model: BenchModel): ModelSpec => (model === 'mlp' ? classicMlp() : makePreset('lenet', MNIST_SHAPE, 'LeNet-style CNN'));
+
+async function setup(backend: BackendName | undefined, model: BenchModel = 'mlp') {
   client.terminate();
   const info = await client.api.init(backend);
   const { files, buffers } = await fetchIdxFiles('mnist', '../');
   await client.api.loadIdxDataset(Comlink.transfer(files, buffers), MNIST_INFO);
-  await client.api.setModel(classicMlp(), DEFAULT_CONFIG.seed);
+  await client.api.setModel(specOf(model), DEFAULT_CONFIG.seed);
   return info;
 }
 
-async function throughput(backend: BackendName, batchSizes: number[], measureMs = 3000, withFit = true) {
-  const info = await setup(backend);
+async function throughput(backend: BackendName, batchSizes: number[], measureMs = 3000, withFit = true, model: BenchModel = 'mlp') {
+  const info = await setup(backend, model);
+  const spec = specOf(model);
   const rows = [];
   for (const batchSize of batchSizes) {
     const config = { ...DEFAULT_CONFIG, batchSize };
-    const ours = await client.api.benchThroughput(classicMlp(), config, 1500, measureMs);
-    const fit = withFit ? await client.api.benchModelFit(classicMlp(), config, Math.max(4096, Math.min(60000, Math.round((ours.samplesPerSec * measureMs) / 1000)))) : null;
+    const ours = await client.api.benchThroughput(spec, config, model === 'mlp' ? 1500 : 500, measureMs);
+    const fit = withFit ? await client.api.benchModelFit(spec, config, Math.max(4096, Math.min(60000, Math.round((ours.samplesPerSec * measureMs) / 1000)))) : null;
     rows.push({ batchSize, ours: ours.samplesPerSec, fit: fit?.samplesPerSec ?? null });
   }
   return { backend: info.name, reason: info.reason, detail: info.detail, notices: info.notices, rows };
+}
+
+/** Kernel times of one step of the classic MLP on `backend` at `batchSize`. */
+async function profile(backend: BackendName, batchSize: number) {
+  const info = await setup(backend);
+  const result = await client.api.profileStep(classicMlp(), { ...DEFAULT_CONFIG, batchSize });
+  return { backend: info.name, ...result };
 }
 
 /** A full run at the given settings on the automatically chosen backend; returns per-epoch times and test accuracy. */
@@ -111,5 +124,5 @@ async function tuneRun(data: BenchData, auto: boolean, base: Partial<TrainConfig
   };
 }
 
-Object.assign(window, { descentBench: { throughput, fullRun, tuneRun } });
+Object.assign(window, { descentBench: { throughput, fullRun, tuneRun, profile } });
 document.title = 'Descent benchmark: ready';

@@ -166,6 +166,47 @@ try {
     }
   }
 
+  if (!args.has('quick')) {
+    console.log('\nThroughput of the LeNet-style CNN (conv 6@5×5, pool, conv 16@5×5, pool, 120, 84, 10; Adam), samples/s, our loop');
+    console.log('backend  | batch 32 | batch 128 | batch 512');
+    results.lenet = [];
+    for (const backend of (process.env.BACKENDS ?? 'wasm,webgl,webgpu,cpu').split(',')) {
+      const page = await benchPage(browser);
+      try {
+        const r = await Promise.race([
+          page.evaluate(([b]) => window.descentBench.throughput(b, [32, 128, 512], 2000, false, 'lenet'), [backend]),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('did not finish within 3 minutes')), 180_000)),
+        ]);
+        results.lenet.push({ requested: backend, ...r });
+        if (r.backend !== backend) console.log(`${backend.padEnd(8)} | did not start here`);
+        else console.log(`${backend.padEnd(8)} | ${r.rows.map((row) => fmt(row.ours).padStart(row.batchSize === 32 ? 8 : 9)).join(' | ')}`);
+      } catch (err) {
+        console.log(`${backend.padEnd(8)} | ${err.message.split('\n')[0]}`);
+        results.lenet.push({ requested: backend, error: err.message });
+      } finally {
+        await page.close();
+      }
+    }
+  }
+
+  console.log('\nWhere one training step goes (classic MLP, batch 128, tf.profile; kernel ms per step, share of the kernels\' total)');
+  results.profiles = [];
+  for (const backend of (process.env.BACKENDS ?? 'wasm,webgl,webgpu,cpu').split(',')) {
+    const page = await benchPage(browser);
+    try {
+      const r = await page.evaluate(([b]) => window.descentBench.profile(b, 128), [backend]);
+      if (r.backend !== backend) continue;
+      results.profiles.push(r);
+      const total = r.kernels.reduce((a, k) => a + k.ms, 0);
+      const top = r.kernels.slice(0, 4).map((k) => `${k.kernel} ×${Math.round(k.calls)} ${k.ms.toFixed(2)} ms (${Math.round((100 * k.ms) / Math.max(total, 1e-9))}%)`);
+      console.log(`${backend.padEnd(8)} | ${r.wallMs.toFixed(1)} ms/step, ${Math.round(r.kernelCount)} kernels, ${total.toFixed(1)} ms in kernels | ${top.join(', ')}`);
+    } catch (err) {
+      console.log(`${backend.padEnd(8)} | profile failed: ${err.message.split('\n')[0]}`);
+    } finally {
+      await page.close();
+    }
+  }
+
   const wasm = results.backends.find((b) => b.backend === 'wasm' && b.requested === 'wasm');
   const native = nativeReference([32, 128, 512]);
   results.native = native;

@@ -82,6 +82,59 @@ export async function measureModelFit(dataset: Dataset, spec: ModelSpec, config:
   }
 }
 
+export interface KernelShare {
+  kernel: string;
+  ms: number;
+  calls: number;
+}
+
+/**
+ * Where one training step's time goes: a few warm-up steps of a fresh model, then `tf.profile` over
+ * `repeats` steps, kernel times summed by kernel name (a custom gradient's wrapper, `forward`, left out since
+ * it contains its own kernels). `wallMs` is one step's time without profiling.
+ */
+export async function profileStep(dataset: Dataset, spec: ModelSpec, config: TrainConfig, repeats = 5): Promise<{ wallMs: number; kernels: KernelShare[]; kernelCount: number }> {
+  const model = buildModel(spec, dataset.inputShape, config.seed);
+  const optimizer = createOptimizer(config.optimizer, config.learningRate);
+  const stepper = new StepRunner(model, dataset, defaultLoss(dataset.task));
+  const batch = Math.min(config.batchSize, dataset.train.count);
+  const source = new BatchSource(dataset, Uint32Array.from({ length: Math.min(dataset.train.count, 8192) }, (_, i) => i), batch, 1);
+  const run = async () => {
+    source.next(batch);
+    const s = stepper.step(optimizer, source.x, source.y, batch);
+    await s[0].data();
+    tf.dispose(s);
+  };
+  try {
+    for (let i = 0; i < 3; i++) await run();
+    const t0 = performance.now();
+    for (let i = 0; i < repeats; i++) await run();
+    const wallMs = (performance.now() - t0) / repeats;
+    const totals = new Map<string, KernelShare>();
+    let kernelCount = 0;
+    for (let i = 0; i < repeats; i++) {
+      source.next(batch);
+      const info = await tf.profile(() => {
+        tf.dispose(stepper.step(optimizer, source.x, source.y, batch));
+        return [];
+      });
+      for (const k of info.kernels) {
+        if (k.name === 'forward') continue;
+        kernelCount++;
+        const ms = Number(await k.kernelTimeMs) || 0;
+        const row = totals.get(k.name) ?? { kernel: k.name, ms: 0, calls: 0 };
+        row.ms += ms / repeats;
+        row.calls += 1 / repeats;
+        totals.set(k.name, row);
+      }
+    }
+    return { wallMs, kernels: [...totals.values()].sort((a, b) => b.ms - a.ms), kernelCount: kernelCount / repeats };
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
 export interface TrackedEpoch {
   epoch: number;
   /** Training seconds since the run started, not counting the test evaluations made for this record. */

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { measureModelFit, measureThroughput, quickThroughput, testTracking, type ThroughputResult, type TrackedEpoch } from './bench';
+import { measureModelFit, measureThroughput, profileStep, quickThroughput, testTracking, type ThroughputResult, type TrackedEpoch } from './bench';
 import type { Dataset } from './data/dataset';
 import { buildModel } from './models/build';
 import type { ModelSpec } from './models/spec';
@@ -66,6 +66,11 @@ export class SessionTools {
   /** The same measured with plain `model.fit`, as a reference. */
   benchModelFit(spec: ModelSpec, config: TrainConfig, samples?: number): Promise<ThroughputResult> {
     return measureModelFit(this.session.activeDataset, spec, config, samples);
+  }
+
+  /** Kernel times of one training step on the active backend (see engine/bench.ts). */
+  profileStep(spec: ModelSpec, config: TrainConfig) {
+    return profileStep(this.session.activeDataset, spec, config);
   }
 
   /** A run that records test accuracy per epoch and stops at `targetAccuracy` (benchmarks; see engine/bench.ts). */

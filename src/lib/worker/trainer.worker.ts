@@ -125,6 +125,7 @@ const api = {
   stop: session.stop.bind(session),
   benchThroughput: session.tools.benchThroughput.bind(session.tools),
   benchModelFit: session.tools.benchModelFit.bind(session.tools),
+  profileStep: session.tools.profileStep.bind(session.tools),
   trainTracked: session.tools.trainTracked.bind(session.tools),
   evaluateTest: async () => {
     const ev = await session.evaluateTest();
