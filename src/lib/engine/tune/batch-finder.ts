@@ -10,6 +10,8 @@ import { estimateNoiseScale, relativeTimeToTarget, type NoiseSample } from './no
 
 /** Untimed steps at each size before measuring: the first steps at a new size allocate (and compile shaders on GPUs). */
 const WARMUP_STEPS = 3;
+/** Shortest timed slice in the throughput measurement (several steps at small batch sizes). */
+const SLICE_MS = 4;
 
 export interface BatchFinderOptions {
   optimizer: OptimizerName;
@@ -59,7 +61,7 @@ export async function findBatchSize(
   shouldStop?: () => boolean,
 ): Promise<BatchDecision> {
   const t0 = performance.now();
-  const { measureMs = 100, maxStepMs = 500, noiseSteps = 4 } = options;
+  const { measureMs = 50, maxStepMs = 500, noiseSteps = 4 } = options;
   const trainIdx = splitIndices(dataset.train.count, options.validationSplit, options.seed).train;
   const maxBatch = Math.min(options.maxBatch ?? 4096, trainIdx.length);
   const saved = model.getWeights().map((w) => w.clone());
@@ -133,20 +135,29 @@ async function measure(stepper: StepRunner, optimizer: tf.Optimizer, source: Bat
     if (i === 0) firstLoss = loss;
     tf.dispose(s);
   }
+  // Timed in slices of at least SLICE_MS, each ended by a read-back; the median slice is the throughput, so a
+  // moment when the machine is busy elsewhere does not decide the batch size.
   const t0 = performance.now();
-  let steps = 0;
-  let last: tf.Scalar[] = [];
-  while (steps < 3 || performance.now() - t0 < measureMs) {
-    source.next(batch);
+  const rates: number[] = [];
+  let lastLoss = NaN;
+  while (rates.length < 3 || performance.now() - t0 < measureMs) {
+    const s0 = performance.now();
+    let n = 0;
+    let last: tf.Scalar[] = [];
+    do {
+      source.next(batch);
+      tf.dispose(last);
+      last = stepper.step(optimizer, source.x, source.y, batch);
+      n++;
+    } while (performance.now() - s0 < SLICE_MS);
+    [lastLoss] = await last[0].data();
     tf.dispose(last);
-    last = stepper.step(optimizer, source.x, source.y, batch);
-    steps++;
-    if (steps % 8 === 0) await nextMacrotask();
+    rates.push((n * batch * 1000) / (performance.now() - s0));
+    if (rates.length % 4 === 0) await nextMacrotask();
   }
-  const [lastLoss] = await last[0].data();
-  tf.dispose(last);
-  const ms = performance.now() - t0;
-  return { row: { batchSize: batch, samplesPerSec: (steps * batch * 1000) / ms, stepMs: ms / steps }, firstLoss, lastLoss };
+  rates.sort((a, b) => a - b);
+  const samplesPerSec = rates[Math.floor(rates.length / 2)];
+  return { row: { batchSize: batch, samplesPerSec, stepMs: (batch * 1000) / samplesPerSec }, firstLoss, lastLoss };
 }
 
 /** Picks the row with the least predicted time to target and says why in one sentence. */
