@@ -169,14 +169,15 @@ export class AppState {
       }
       return;
     }
-    this.measureInBackground(key);
+    this.measureInBackground(key, remeasure);
   }
 
   private backendCacheKey(): string {
     return `descent:backend:v1:${navigator.userAgent}:${navigator.hardwareConcurrency}:${Math.round(Math.log2(Math.max(1, this.model?.totalParams ?? 1)))}`;
   }
 
-  private measureInBackground(key: string): void {
+  /** `includeSoftware`: also time GPUs emulated in software (on "Measure again"; see the worker's measureBackends). */
+  private measureInBackground(key: string, includeSoftware = false): void {
     this.cancelMeasurement();
     const dataset = this.dataset!;
     const spec = $state.snapshot(this.spec) as ModelSpec;
@@ -187,7 +188,7 @@ export class AppState {
     void (async () => {
       try {
         await probe.api.init(undefined);
-        const picked = await probe.api.measureBackendsFor(spec, dataset.inputShape, dataset.numClasses, dataset.task);
+        const picked = await probe.api.measureBackendsFor(spec, dataset.inputShape, dataset.numClasses, dataset.task, includeSoftware);
         if (this.measurement !== job) return;
         const measuredAt = new Date().toISOString();
         localStorage.setItem(key, JSON.stringify({ chosen: picked.chosen, speeds: picked.speeds, measuredAt }));

@@ -6,7 +6,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BACKEND_ORDER, initBackend, pickFastestBackend, startBackend, type BackendName } from '../engine/backend';
+import { BACKEND_ORDER, initBackend, pickFastestBackend, startBackend, type BackendName, type BackendSpeed } from '../engine/backend';
 import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
 import { DataWorkshop } from '../engine/data/workshop';
 import type { Task } from '../engine/data/dataset';
@@ -51,24 +51,33 @@ const api = {
     return { ...choice, threads, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, tfVersion: tf.version.tfjs };
   },
   /**
-   * Measures a few training steps of the current model on every backend that starts here (software GPUs
-   * included) within ~2 s, and keeps the fastest active.
+   * Measures a few training steps of the current model on every backend that starts here within ~2 s, and
+   * keeps the fastest active. A GPU emulated in software is listed as skipped unless `includeSoftware`: it is
+   * many times slower than WASM, and its work queued in the browser's GPU process outlives a cancelled
+   * measurement (measured: the page drew no frame for 2–3 s after Train cut such a measurement short).
    */
-  async measureBackends(budgetMs = 2000) {
+  async measureBackends(budgetMs = 2000, includeSoftware = false) {
     const candidates: BackendName[] = [];
-    for (const name of BACKEND_ORDER) if (tf.findBackendFactory(name) && (await probeBackend(name).catch(() => ({ available: false }))).available) candidates.push(name);
+    const skipped: BackendSpeed[] = [];
+    for (const name of BACKEND_ORDER) {
+      if (!tf.findBackendFactory(name)) continue;
+      const probe = await probeBackend(name).catch(() => ({ available: false, software: false, detail: '' }));
+      if (!probe.available) continue;
+      if (probe.software && !includeSoftware) skipped.push({ name, samplesPerSec: null, note: `emulated in software (${probe.detail}), far slower than WASM; not timed` });
+      else candidates.push(name);
+    }
     const picked = await pickFastestBackend(candidates, (ms) => session.tools.quickThroughput(ms), budgetMs);
     const probe = await probeBackend(picked.chosen).catch(() => ({ detail: '' }));
-    return { ...picked, detail: probe.detail, threads: picked.chosen === 'wasm' ? getThreadsCount() : 0 };
+    return { ...picked, speeds: [...skipped, ...picked.speeds], detail: probe.detail, threads: picked.chosen === 'wasm' ? getThreadsCount() : 0 };
   },
   /**
    * The same measurement for a model and data shape this worker does not hold: random examples stand in
    * for the data. The page runs it in a second worker, so the trainer stays free to start at once.
    */
-  async measureBackendsFor(spec: ModelSpec, inputShape: number[], numClasses: number, task: Task, budgetMs = 2000) {
+  async measureBackendsFor(spec: ModelSpec, inputShape: number[], numClasses: number, task: Task, includeSoftware = false, budgetMs = 2000) {
     session.setDataset(placeholderDataset(inputShape, numClasses, task));
     session.setModel(spec, 1);
-    return api.measureBackends(budgetMs);
+    return api.measureBackends(budgetMs, includeSoftware);
   },
   /** The active backend's loss on one batch against the CPU backend's, same weights: relative difference. */
   async checkNumerics() {
