@@ -61,7 +61,7 @@ export async function findBatchSize(
   shouldStop?: () => boolean,
 ): Promise<BatchDecision> {
   const t0 = performance.now();
-  const { measureMs = 50, maxStepMs = 500, noiseSteps = 4 } = options;
+  const { measureMs = 30, maxStepMs = 500, noiseSteps = 4 } = options;
   const trainIdx = splitIndices(dataset.train.count, options.validationSplit, options.seed).train;
   const maxBatch = Math.min(options.maxBatch ?? 4096, trainIdx.length);
   const saved = model.getWeights().map((w) => w.clone());
