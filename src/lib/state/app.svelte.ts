@@ -12,6 +12,8 @@ import { t } from '../i18n';
 import { downloadFile } from '../io/download';
 import { fetchIdxFiles } from '../io/builtin-data';
 import { TrainerClient } from '../worker/client';
+import { BackendCommands } from './backend-commands.svelte';
+import { BackendComparison } from './backend-comparison.svelte';
 import { BoundaryState } from './boundary.svelte';
 import { LandscapeState } from './landscape.svelte';
 import { RunState } from './run.svelte';
@@ -20,6 +22,7 @@ import { TuneCommands } from './tune-commands.svelte';
 import { HealthState } from './health.svelte';
 import { newRunId, runName } from './run-names';
 import type { RunRecord } from '../engine/runs/record';
+import { errorMessage } from './errors';
 
 export interface BackendInfo {
   name: BackendName;
@@ -59,29 +62,15 @@ export interface Notice {
 
 const GALLERY_COUNT = 100;
 
-function readCache(key: string): { chosen: BackendName; speeds: BackendSpeed[]; measuredAt: string } | null {
-  try {
-    const raw = localStorage.getItem(key);
-    return raw ? JSON.parse(raw) : null;
-  } catch {
-    return null;
-  }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** The page's state and the commands the UI sends to the engine. */
 export class AppState {
   backend = $state.raw<BackendInfo | null>(null);
   backendStarting = $state(false);
-  /** True while the backends are being measured in the background (Train does not wait for it). */
-  backendMeasuring = $state(false);
-  private measurement: { probe: TrainerClient } | null = null;
-  /** A measurement was put off by a run or tuning; it runs again when they end. */
-  measurementPostponed = $state(false);
-  private measured: { chosen: BackendName; speeds: BackendSpeed[]; measuredAt: string } | null = null;
+  /** The automatic choice's measurement, beside the trainer. */
+  readonly comparison = new BackendComparison();
+  /** The engine commands (start, automatic choice, numerics check, fallback), on the state above. */
+  readonly engine = new BackendCommands(this);
   forcedBackend = $state<BackendName | 'auto'>('auto');
   dataset = $state.raw<DatasetSummary | null>(null);
   datasetLoading = $state<number | null>(null);
@@ -140,182 +129,10 @@ export class AppState {
 
   /** Starts the engine, loads the default dataset (MNIST) and builds the classic model. */
   async start(): Promise<void> {
-    await this.startBackend();
+    await this.engine.start();
     await this.loadMnist();
     await this.buildModel();
-    await this.pickFastestBackend();
-  }
-
-  /**
-   * Automatic mode: times a few training steps of the current model on every backend that starts here and
-   * keeps the fastest. The result is cached per device and model size; `remeasure` ignores the cache.
-   * The measurement runs in a second worker on random examples of the data's shape, so the trainer (already
-   * started on the first backend that works) is ready at once: Train does not wait for it. Training or
-   * tuning puts the measurement off until they end, so it never competes with them for the CPU.
-   */
-  async pickFastestBackend(remeasure = false): Promise<void> {
-    if (this.forcedBackend !== 'auto' || !this.model || !this.backend || !this.dataset || this.run.isActive) return;
-    const key = this.backendCacheKey();
-    const cached = remeasure ? null : readCache(key);
-    if (cached) {
-      this.backendStarting = true;
-      try {
-        const info = await this.client.api.init(cached.chosen);
-        this.backend = { ...info, reason: t.backend.cachedReason(cached.chosen, cached.measuredAt), speeds: cached.speeds, measuredAt: cached.measuredAt, cached: true };
-      } catch (err) {
-        this.notify('warning', t.backend.measureFailed(errorMessage(err)));
-      } finally {
-        this.backendStarting = false;
-      }
-      return;
-    }
-    this.measureInBackground(key, remeasure);
-  }
-
-  private backendCacheKey(): string {
-    return `descent:backend:v1:${navigator.userAgent}:${navigator.hardwareConcurrency}:${Math.round(Math.log2(Math.max(1, this.model?.totalParams ?? 1)))}`;
-  }
-
-  /** `includeSoftware`: also time GPUs emulated in software (on "Measure again"; see the worker's measureBackends). */
-  private measureInBackground(key: string, includeSoftware = false): void {
-    this.cancelMeasurement();
-    const dataset = this.dataset!;
-    const spec = $state.snapshot(this.spec) as ModelSpec;
-    const probe = new TrainerClient();
-    const job = { probe };
-    this.measurement = job;
-    this.backendMeasuring = true;
-    void (async () => {
-      try {
-        await probe.api.init(undefined);
-        const picked = await probe.api.measureBackendsFor(spec, dataset.inputShape, dataset.numClasses, dataset.task, includeSoftware);
-        if (this.measurement !== job) return;
-        const measuredAt = new Date().toISOString();
-        localStorage.setItem(key, JSON.stringify({ chosen: picked.chosen, speeds: picked.speeds, measuredAt }));
-        this.measured = { ...picked, measuredAt };
-        this.measurement = null;
-        this.backendMeasuring = false;
-        await this.applyMeasuredBackend();
-      } catch (err) {
-        if (this.measurement === job) this.notify('warning', t.backend.measureFailed(errorMessage(err)));
-      } finally {
-        probe.terminate();
-        if (this.measurement === job) {
-          this.measurement = null;
-          this.backendMeasuring = false;
-        }
-      }
-    })();
-  }
-
-  /** Ends a background measurement (it resumes after the run or the tuning that needed the CPU). */
-  private cancelMeasurement(): boolean {
-    const job = this.measurement;
-    if (!job) return false;
-    this.measurement = null;
-    this.backendMeasuring = false;
-    job.probe.terminate();
-    this.measurementPostponed = true;
-    return true;
-  }
-
-  /**
-   * Training or tuning is about to start on the trainer: a measurement still running is put off, and one
-   * that has finished is applied first.
-   */
-  async beforeHeavyWork(): Promise<void> {
-    this.cancelMeasurement();
-    await this.applyMeasuredBackend();
-  }
-
-  /** After a run or tuning: a measurement that was put off runs once the page has been idle a moment. */
-  resumeMeasurementSoon(): void {
-    if (this.measurementPostponed) setTimeout(() => this.resumeMeasurement(), 1500);
-  }
-
-  private resumeMeasurement(): void {
-    if (!this.measurementPostponed || this.run.isActive || this.tune.isBusy) return;
-    this.measurementPostponed = false;
-    void this.pickFastestBackend();
-  }
-
-  /** Moves the trainer to the measured backend when it is idle (otherwise at the next start of work). */
-  private async applyMeasuredBackend(): Promise<void> {
-    const picked = this.measured;
-    const info = this.backend;
-    if (!picked || !info || this.forcedBackend !== 'auto' || this.run.isActive || this.tune.isBusy || this.landscape.computing) return;
-    this.measured = null;
-    const reason = t.backend.measuredReason(picked.chosen);
-    if (picked.chosen === info.name) {
-      this.backend = { ...info, reason, speeds: picked.speeds, measuredAt: picked.measuredAt, cached: false };
-      return;
-    }
-    this.backendStarting = true;
-    try {
-      const started = await this.client.api.init(picked.chosen);
-      this.backend = { ...started, reason, speeds: picked.speeds, measuredAt: picked.measuredAt, cached: false };
-    } catch (err) {
-      this.notify('warning', t.backend.measureFailed(errorMessage(err)));
-    } finally {
-      this.backendStarting = false;
-    }
-    await this.checkNumerics();
-  }
-
-  async startBackend(): Promise<void> {
-    this.backendStarting = true;
-    try {
-      const forced = this.forcedBackend === 'auto' ? undefined : this.forcedBackend;
-      const info = await this.client.api.init(forced);
-      this.backend = info;
-      // A backend that failed or hung while starting is said out loud, with what runs instead.
-      if (info.failures.length || (forced && info.name !== forced)) {
-        this.notify('warning', `${(info.failures.length ? info.failures : info.notices).join('; ')}. ${t.backend.fellBack(t.backend.names[info.name])}`);
-      }
-    } catch (err) {
-      this.notify('error', t.backend.failed(errorMessage(err)));
-    } finally {
-      this.backendStarting = false;
-    }
-  }
-
-  async chooseBackend(choice: BackendName | 'auto'): Promise<void> {
-    if (this.run.isActive) return;
-    this.forcedBackend = choice;
-    this.cancelMeasurement();
-    this.measurementPostponed = false;
-    this.measured = null;
-    await this.startBackend();
-    if (choice === 'auto') await this.pickFastestBackend();
-    else await this.checkNumerics();
-  }
-
-  private onFallback(event: Extract<TrainEvent, { kind: 'fallback' }>): void {
-    const to = event.to as BackendName;
-    this.notify('warning', t.backend.fallbackMidRun(event.from, t.backend.names[to] ?? event.to, event.reason, event.resumeEpoch));
-    if (this.backend) this.backend = { ...this.backend, name: to, reason: t.backend.fallbackReason(event.from), speeds: undefined, numerics: undefined, threads: 0 };
-  }
-
-  /** Simulates a lost backend `afterSteps` training steps from now (the run must carry on elsewhere). */
-  async simulateBackendFailure(afterSteps = 30): Promise<void> {
-    await this.client.api.injectBackendFailure(afterSteps);
-    this.notify('info', t.backend.simulated(afterSteps));
-  }
-
-  /** A GPU backend's loss on one batch is compared with the CPU backend's; a gap over 1e-4 (relative) is reported. */
-  async checkNumerics(): Promise<void> {
-    const info = this.backend;
-    if (!info || !this.model || (info.name !== 'webgpu' && info.name !== 'webgl')) return;
-    this.backendStarting = true;
-    try {
-      const numerics = await this.client.api.checkNumerics();
-      this.backend = { ...info, numerics };
-      if (numerics.relative > 1e-4) this.notify('warning', t.backend.numericsOff(info.name, numerics.relative));
-    } catch (err) {
-      this.notify('warning', t.backend.numericsFailed(errorMessage(err)));
-    } finally {
-      this.backendStarting = false;
-    }
+    await this.engine.pickFastest();
   }
 
   async loadMnist(): Promise<void> {
@@ -376,7 +193,7 @@ export class AppState {
   async train(options: { fromCurrentWeights?: boolean; resume?: RunRecord; tuning?: TuningRecord } = {}): Promise<void> {
     if (!this.ready || this.run.isActive || this.tune.isBusy) return;
     this.landscape.clear();
-    await this.beforeHeavyWork();
+    await this.engine.beforeHeavyWork();
     try {
       for (const step of this.beforeTrain) await step();
     } catch (err) {
@@ -394,7 +211,7 @@ export class AppState {
     const onEvent = Comlink.proxy((event: TrainEvent) => {
       this.run.apply(event);
       this.health.apply(event);
-      if (event.kind === 'fallback') this.onFallback(event);
+      if (event.kind === 'fallback') this.engine.onFallback(event);
     });
     try {
       const name = runName(this.dataset?.name ?? '', this.spec.name);
@@ -405,7 +222,7 @@ export class AppState {
       this.notify('error', t.train.failed(errorMessage(err)));
       return;
     } finally {
-      this.resumeMeasurementSoon();
+      this.engine.resumeMeasurementSoon();
     }
     await this.evaluateTest();
   }

@@ -4,6 +4,7 @@ import type { TrainConfig } from '../engine/train/config';
 import type { BatchRow } from '../engine/tune/batch-finder';
 import type { LrRule, RangeTestPoint } from '../engine/tune/lr-finder';
 import type { AppState } from './app.svelte';
+import { errorMessage } from './errors';
 
 /**
  * The tuner's commands: the learning-rate range test, the batch-size finder and Auto, which chains them
@@ -19,7 +20,7 @@ export class TuneCommands {
   /** Runs the learning-rate range test at the current settings (with `overrides`) and applies its suggestion. */
   async findLearningRate(overrides: Partial<TrainConfig> = {}): Promise<boolean> {
     if (!this.app.ready || this.app.run.isActive || this.tune.isBusy) return false;
-    await this.app.beforeHeavyWork();
+    await this.app.engine.beforeHeavyWork();
     this.tune.cancelRequested = false;
     this.tune.startLr();
     const onPoint = Comlink.proxy((p: RangeTestPoint, _i: number, total: number) => this.tune.addPoint(p, total));
@@ -33,7 +34,7 @@ export class TuneCommands {
     } catch (err) {
       return this.tuneFailed(err);
     } finally {
-      this.app.resumeMeasurementSoon();
+      this.app.engine.resumeMeasurementSoon();
     }
   }
 
@@ -48,7 +49,7 @@ export class TuneCommands {
   /** Measures batch sizes (up to `maxBatch`) and applies the one with the least predicted time to target. */
   async findBatchSize(overrides: Partial<TrainConfig> = {}, maxBatch?: number): Promise<boolean> {
     if (!this.app.ready || this.app.run.isActive || this.tune.isBusy) return false;
-    await this.app.beforeHeavyWork();
+    await this.app.engine.beforeHeavyWork();
     if (maxBatch === undefined) this.tune.plan = null;
     this.tune.cancelRequested = false;
     this.tune.startBatch();
@@ -63,7 +64,7 @@ export class TuneCommands {
     } catch (err) {
       return this.tuneFailed(err);
     } finally {
-      this.app.resumeMeasurementSoon();
+      this.app.engine.resumeMeasurementSoon();
     }
   }
 
@@ -108,6 +109,3 @@ export class TuneCommands {
   }
 }
 
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

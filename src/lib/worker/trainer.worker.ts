@@ -59,16 +59,17 @@ const api = {
   async measureBackends(budgetMs = 2000, includeSoftware = false) {
     const candidates: BackendName[] = [];
     const skipped: BackendSpeed[] = [];
+    const details = new Map<BackendName, string>();
     for (const name of BACKEND_ORDER) {
       if (!tf.findBackendFactory(name)) continue;
       const probe = await probeBackend(name).catch(() => ({ available: false, software: false, detail: '' }));
       if (!probe.available) continue;
+      details.set(name, probe.detail);
       if (probe.software && !includeSoftware) skipped.push({ name, samplesPerSec: null, note: `emulated in software (${probe.detail}), far slower than WASM; not timed` });
       else candidates.push(name);
     }
     const picked = await pickFastestBackend(candidates, (ms) => session.tools.quickThroughput(ms), budgetMs);
-    const probe = await probeBackend(picked.chosen).catch(() => ({ detail: '' }));
-    return { ...picked, speeds: [...skipped, ...picked.speeds], detail: probe.detail, threads: picked.chosen === 'wasm' ? getThreadsCount() : 0 };
+    return { ...picked, speeds: [...skipped, ...picked.speeds], detail: details.get(picked.chosen) ?? '', threads: picked.chosen === 'wasm' ? getThreadsCount() : 0 };
   },
   /**
    * The same measurement for a model and data shape this worker does not hold: random examples stand in
