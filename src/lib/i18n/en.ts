@@ -20,7 +20,7 @@ export const en = {
     threads: (n: number) => (n > 1 ? `${n} WASM threads` : n === 1 ? '1 WASM thread' : ''),
     failed: (msg: string) => `The engine could not start: ${msg}`,
     fellBack: (name: string) => `Fell back to ${name}.`,
-    measuredReason: (name: string) => `${name}: the fastest in a 2-second measurement of this model on every backend that starts here`,
+    measuredReason: (name: string) => `${name}: the fastest in a 2-second measurement of this model on the backends that start here (a GPU emulated in software is timed only on "Measure again")`,
     cachedReason: (name: string, at: string) => `${name}: the fastest when this model size was measured on this device (${new Date(at).toLocaleString('en')})`,
     measureFailed: (msg: string) => `Could not compare the backends: ${msg}`,
     speeds: 'Measured training speed (samples/s, batch 32)',
