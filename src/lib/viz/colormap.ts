@@ -27,12 +27,3 @@ export function cssGradient(direction = 'to right'): string {
   const stops = STOPS.map((c, i) => `rgb(${c.join(',')}) ${((100 * i) / (STOPS.length - 1)).toFixed(1)}%`);
   return `linear-gradient(${direction}, ${stops.join(', ')})`;
 }
-
-/** Colours for classes of the decision boundary (up to 5), readable on a dark page. */
-export const CLASS_COLOURS: [number, number, number][] = [
-  [255, 140, 66],
-  [70, 160, 255],
-  [120, 220, 120],
-  [230, 100, 220],
-  [250, 220, 80],
-];

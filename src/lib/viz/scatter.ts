@@ -14,6 +14,11 @@ export interface ScatterParams {
 
 const PAD = 8;
 
+/** Fill of a point: its class's colour from the page's one palette, or its value's place on the ramp in [v0, v1]. */
+export function pointFill(value: number, byClass: boolean, v0 = 0, v1 = 1): string {
+  return byClass ? classColour(value) : rampColour((value - v0) / (v1 - v0));
+}
+
 function extent(a: ArrayLike<number>, b?: ArrayLike<number>): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
@@ -50,7 +55,7 @@ function draw(canvas: HTMLCanvasElement, p: ScatterParams): void {
     ctx.stroke();
   }
   for (let i = 0; i < p.x.length; i++) {
-    ctx.fillStyle = p.byClass ? classColour(p.value[i]) : rampColour((p.value[i] - v0) / (v1 - v0));
+    ctx.fillStyle = pointFill(p.value[i], p.byClass, v0, v1);
     ctx.globalAlpha = 0.8;
     ctx.beginPath();
     ctx.arc(sx(p.x[i]), sy(p.y[i]), 2.5, 0, 2 * Math.PI);
