@@ -31,20 +31,5 @@ export class Series {
   }
 }
 
-/** Bias-corrected exponential moving average (as in TensorBoard's smoothing). */
-export class Smoother {
-  private avg = 0;
-  private n = 0;
-  constructor(public beta: number) {}
-
-  next(value: number): number {
-    this.n++;
-    this.avg = this.beta * this.avg + (1 - this.beta) * value;
-    return this.avg / (1 - Math.pow(this.beta, this.n));
-  }
-
-  reset(): void {
-    this.avg = 0;
-    this.n = 0;
-  }
-}
+/** The page's smoothed curves use the engine's one bias-corrected moving average. */
+export { Ema as Smoother } from '../engine/train/ema';

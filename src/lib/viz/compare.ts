@@ -1,4 +1,5 @@
 import type { RunRecord } from '../engine/runs/record';
+import { Ema } from '../engine/train/ema';
 
 const POINTS = 300;
 
@@ -11,12 +12,12 @@ export function lossCurve(run: Pick<RunRecord, 'stepLoss' | 'stepsPerEpoch'>, be
   const every = Math.max(1, Math.ceil(n / POINTS));
   const xs: number[] = [];
   const ys: number[] = [];
-  let avg = 0;
+  const ema = new Ema(beta);
   for (let i = 0; i < n; i++) {
-    avg = beta * avg + (1 - beta) * run.stepLoss[i];
+    const smoothed = ema.next(run.stepLoss[i]);
     if ((i + 1) % every === 0 || i === n - 1) {
       xs.push((i + 1) / Math.max(1, run.stepsPerEpoch));
-      ys.push(avg / (1 - Math.pow(beta, i + 1)));
+      ys.push(smoothed);
     }
   }
   return [xs, ys];

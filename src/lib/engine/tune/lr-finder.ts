@@ -3,6 +3,7 @@ import { splitIndices, type Dataset } from '../data/dataset';
 import type { OptimizerName } from '../train/config';
 import { defaultLoss } from '../train/losses';
 import { createOptimizer, setOptimizerParams } from '../train/optimizers';
+import { Ema } from '../train/ema';
 import { StepRunner } from '../train/step';
 import { nextMacrotask } from '../train/yield';
 import { BatchSource } from './batches';
@@ -76,7 +77,7 @@ export async function lrRangeTest(
   const source = new BatchSource(dataset, trainIdx, batch, options.seed + 1);
   const points: RangeTestPoint[] = [];
   let best = Infinity;
-  let avg = 0;
+  const ema = new Ema(BETA);
   let stoppedEarly = false;
   try {
     for (let i = 0; i < steps && !shouldStop?.(); i++) {
@@ -86,8 +87,7 @@ export async function lrRangeTest(
       const scalars = stepper.step(optimizer, source.x, source.y, batch);
       const [loss] = await scalars[0].data();
       tf.dispose(scalars);
-      avg = BETA * avg + (1 - BETA) * loss;
-      const smoothed = avg / (1 - Math.pow(BETA, i + 1));
+      const smoothed = ema.next(loss);
       const point = { lr, loss, smoothed };
       points.push(point);
       onPoint?.(point, i, steps);
