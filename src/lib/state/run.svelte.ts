@@ -1,17 +1,11 @@
 import type { TrainConfig } from '../engine/train/config';
-import type { TrainEvent } from '../engine/train/events';
+import type { EpochMetrics, TrainEvent } from '../engine/train/events';
 import { Series, Smoother } from './series';
 
 export type RunStatus = 'idle' | 'training' | 'stopping' | 'done' | 'stopped' | 'error';
 
-export interface EpochRow {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  seconds: number;
-}
+/** One row of the epoch table: the engine's per-epoch metrics (kept under this name for the table's import). */
+export type EpochRow = EpochMetrics;
 
 /**
  * The live state of one run. Per-step metrics live in typed columns outside Svelte's reactivity

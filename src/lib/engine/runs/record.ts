@@ -6,6 +6,7 @@
 import type { Task } from '../data/dataset';
 import type { ModelSpec } from '../models/spec';
 import type { TrainConfig } from '../train/config';
+import type { EpochMetrics } from '../train/events';
 
 /** One decision of the auto-tuner (issue 3), e.g. `{ parameter: 'learningRate', value: 0.003, reason: 'LR range test: steepest descent' }`. */
 export interface TunerDecision {
@@ -53,16 +54,6 @@ export interface DatasetInfo {
   testCount: number;
   checksum: DatasetChecksum | null;
   preprocessing: Preprocessing;
-}
-
-/** Metrics of one epoch, as the training loop reports them. */
-export interface EpochMetrics {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  seconds: number;
 }
 
 /** Why a run ended before its last epoch, when a monitor ended it. */

@@ -1,5 +1,20 @@
 import type { MonitorEvent } from './monitor-events';
 
+/**
+ * Metrics of one epoch: what the loop reports, the page's epoch table and chart show, and a stored run
+ * keeps. The one definition of this shape.
+ */
+export interface EpochMetrics {
+  epoch: number;
+  trainLoss: number;
+  /** Mean batch accuracy (NaN for regression). */
+  trainAccuracy: number;
+  valLoss: number | null;
+  valAccuracy: number | null;
+  /** Seconds the epoch took (training and validation). */
+  seconds: number;
+}
+
 /** Progress of a run, as plain data that crosses the worker boundary. */
 export type TrainEvent =
   | {
@@ -27,15 +42,7 @@ export type TrainEvent =
       stepInEpoch: number;
       samplesPerSec: number;
     }
-  | {
-      kind: 'epoch';
-      epoch: number;
-      trainLoss: number;
-      trainAccuracy: number;
-      valLoss: number | null;
-      valAccuracy: number | null;
-      seconds: number;
-    }
+  | ({ kind: 'epoch' } & EpochMetrics)
   | { kind: 'done'; stopped: boolean; steps: number; epochs: number; seconds: number }
   /** The backend failed mid-run; the run goes on on `to` from its last checkpoint (global step `resumeStep`). */
   | { kind: 'fallback'; from: string; to: string; reason: string; resumeStep: number; resumeEpoch: number }
