@@ -54,18 +54,51 @@ export const DEFAULT_CONFIG: TrainConfig = {
   seed: 42,
 };
 
+/** The range of one numeric setting: bounds (inclusive unless `minExclusive`), whole numbers or not, the form's step. */
+export interface NumberLimit {
+  min?: number;
+  max?: number;
+  /** `min` itself is not allowed (a learning rate of 0 trains nothing). */
+  minExclusive?: boolean;
+  integer: boolean;
+  /** Step of the form's number field. */
+  step: number | 'any';
+}
+
+/**
+ * The limits of every numeric setting: `validateConfig` checks them and the hyper-parameter form takes
+ * its min/max/step from them, so the page and the engine cannot disagree. The batch size is also capped
+ * by the training examples (known only with the data).
+ */
+export const CONFIG_LIMITS = {
+  learningRate: { min: 0, minExclusive: true, max: 10, integer: false, step: 'any' },
+  batchSize: { min: 1, integer: true, step: 1 },
+  epochs: { min: 1, max: 1000, integer: true, step: 1 },
+  validationSplit: { min: 0, max: 0.5, integer: false, step: 0.05 },
+  seed: { integer: true, step: 1 },
+  patience: { min: 1, max: 1000, integer: true, step: 1 },
+} as const satisfies Record<string, NumberLimit>;
+
+/** Whether `value` is within `limit`. */
+export function withinLimit(value: number, limit: NumberLimit): boolean {
+  if (!Number.isFinite(value) || (limit.integer && !Number.isInteger(value))) return false;
+  if (limit.min !== undefined && (limit.minExclusive ? !(value > limit.min) : !(value >= limit.min))) return false;
+  return limit.max === undefined || value <= limit.max;
+}
+
 /** Returns a message per invalid field (empty when the config is valid). */
 export function validateConfig(c: TrainConfig, trainCount: number): string[] {
+  const L = CONFIG_LIMITS;
   const errors: string[] = [];
-  if (!(c.learningRate > 0 && c.learningRate <= 10)) errors.push(`learning rate must be in (0, 10], got ${c.learningRate}`);
-  if (!(Number.isInteger(c.batchSize) && c.batchSize >= 1)) errors.push(`batch size must be a positive integer, got ${c.batchSize}`);
+  if (!withinLimit(c.learningRate, L.learningRate)) errors.push(`learning rate must be in (${L.learningRate.min}, ${L.learningRate.max}], got ${c.learningRate}`);
+  if (!withinLimit(c.batchSize, L.batchSize)) errors.push(`batch size must be a positive integer, got ${c.batchSize}`);
   else if (c.batchSize > trainCount) errors.push(`batch size ${c.batchSize} is larger than the ${trainCount} training examples`);
-  if (!(Number.isInteger(c.epochs) && c.epochs >= 1 && c.epochs <= 1000)) errors.push(`epochs must be an integer from 1 to 1000, got ${c.epochs}`);
-  if (!(c.validationSplit >= 0 && c.validationSplit <= 0.5)) errors.push(`validation split must be in [0, 0.5], got ${c.validationSplit}`);
-  if (!Number.isInteger(c.seed)) errors.push(`seed must be an integer, got ${c.seed}`);
+  if (!withinLimit(c.epochs, L.epochs)) errors.push(`epochs must be an integer from ${L.epochs.min} to ${L.epochs.max}, got ${c.epochs}`);
+  if (!withinLimit(c.validationSplit, L.validationSplit)) errors.push(`validation split must be in [${L.validationSplit.min}, ${L.validationSplit.max}], got ${c.validationSplit}`);
+  if (!withinLimit(c.seed, L.seed)) errors.push(`seed must be an integer, got ${c.seed}`);
   if (c.earlyStopping) {
     const p = c.earlyStopping.patience;
-    if (!(Number.isInteger(p) && p >= 1 && p <= 1000)) errors.push(`early-stopping patience must be an integer from 1 to 1000, got ${p}`);
+    if (!withinLimit(p, L.patience)) errors.push(`early-stopping patience must be an integer from ${L.patience.min} to ${L.patience.max}, got ${p}`);
     if (!(c.validationSplit > 0)) errors.push('early stopping watches the validation loss: set a validation split above 0');
   }
   return errors;
