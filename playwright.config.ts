@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-/** Flags that work for Debian's headless Chromium on these machines (shared/RUNTIME.md). */
+/** Flags that work for Debian's headless Chromium (docs/RUNTIME.md, "Headless Chromium"). */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--no-first-run',

@@ -20,7 +20,7 @@ export default defineConfig({
   worker: { format: 'es' },
   build: {
     target: 'es2022',
-    // Minifying the worker bundle breaks TF.js's threaded WASM (shared/RUNTIME.md, gotcha 2).
+    // Minifying the worker bundle breaks TF.js's threaded WASM (docs/RUNTIME.md, "The minifier breaks threaded WASM").
     minify: false,
     chunkSizeWarningLimit: 4000,
     rolldownOptions: {

@@ -1,7 +1,7 @@
 """Native reference for `npm run bench`: the classic MNIST MLP (784-128-10, ReLU, softmax cross-entropy)
 with Adam (lr 0.001, eps 1e-7) in PyTorch on this CPU, samples/s per batch size after warm-up.
 
-Run with Debian's python3-torch and OpenBLAS on one thread (shared/RUNTIME.md):
+Run with Debian's python3-torch and OpenBLAS on one thread (docs/RUNTIME.md, "The native PyTorch reference"):
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/reference.py 32 128 512
 Prints one JSON object: {"torch": version, "threads": n, "rows": [{"batchSize": b, "samplesPerSec": s}]}.
 Random inputs of MNIST's shape: the speed of these dense layers does not depend on the values.
