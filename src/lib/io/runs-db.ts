@@ -3,8 +3,9 @@
  * Used from the worker (checkpoints at epoch end) and from the page (list, rename, delete). Two stores:
  * `runs` (RunRecord by id) and `checkpoints` (weights by "<runId>/<last|best>"), written together.
  */
-import { StorageFullError, type CheckpointKind, type RunStore, type StoredCheckpoint } from '../engine/runs/store';
+import { StorageFullError, savedName, type CheckpointKind, type RunClaim, type RunStore, type StoredCheckpoint } from '../engine/runs/store';
 import type { RunRecord } from '../engine/runs/record';
+import { claimRun } from './run-locks';
 
 const DB_NAME = 'descent';
 const DB_VERSION = 1;
@@ -81,16 +82,23 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
 
 const checkpointKey = (runId: string, kind: CheckpointKind) => `${runId}/${kind}`;
 
-/** The RunStore the worker records runs in. A name the user changed meanwhile is kept. */
+/**
+ * The RunStore the worker records runs in. A name the user changed meanwhile is kept (`savedName`).
+ * A run is held with a Web Lock (`claimRun`), so one tab at a time records it.
+ */
 export class IdbRunStore implements RunStore {
   async saveRun(record: RunRecord, checkpoints: StoredCheckpoint[]): Promise<void> {
     await transact([RUNS, CHECKPOINTS], 'readwrite', async (tx) => {
       const runs = tx.objectStore(RUNS);
       const stored = (await request(runs.get(record.id))) as RunRecord | undefined;
-      if (stored) record.name = stored.name;
+      record.name = savedName(record, stored);
       runs.put(record);
       for (const c of checkpoints) tx.objectStore(CHECKPOINTS).put({ ...c, key: checkpointKey(c.runId, c.kind) } satisfies CheckpointRow);
     });
+  }
+
+  claim(runId: string): Promise<RunClaim | null> {
+    return claimRun(runId);
   }
 }
 

@@ -112,7 +112,13 @@ export class MonitoredRun {
       recorder = new RunRecorder(newRecord(options.record, await describe(), spec, model, config), options.record.store, emit);
     }
     const run = new MonitoredRun(model, config, onEvent, recorder, options, live);
-    await recorder?.begin();
+    try {
+      // Takes the run before its first write: refused (`run.heldElsewhere`) when another tab holds it.
+      await recorder?.begin();
+    } catch (err) {
+      run.dispose();
+      throw err;
+    }
     return run;
   }
 
@@ -159,5 +165,7 @@ export class MonitoredRun {
   dispose(): void {
     this.live.open = false;
     this.health.dispose();
+    // A run that never reached `track` still held its record: let another tab have it.
+    void this.recorder?.abandon();
   }
 }

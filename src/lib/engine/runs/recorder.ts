@@ -4,10 +4,11 @@ import type { LayersModelFiles } from '../export/layers-format';
 import type { TrainEvent } from '../train/events';
 import type { EpochContext } from '../train/hooks';
 import type { MonitorEvent } from '../train/monitor-events';
+import { EngineError } from '../errors';
 import type { RunRecord, StoredRunStatus } from './record';
-import { StorageFullError, type CheckpointKind, type RunStore, type StoredCheckpoint } from './store';
+import { StorageFullError, type CheckpointKind, type RunClaim, type RunStore, type StoredCheckpoint } from './store';
 
-export { StorageFullError, type CheckpointKind, type RunStore, type StoredCheckpoint };
+export { StorageFullError, type CheckpointKind, type RunClaim, type RunStore, type StoredCheckpoint };
 
 class Column {
   private buf: Float32Array;
@@ -35,12 +36,18 @@ class Column {
  * Keeps a run's record up to date from its events and writes a checkpoint at every epoch end, so a crash
  * loses at most the epoch in progress. A full quota does not end the run: the checkpoint stays pending
  * in memory, a 'checkpoint' event with `saved: false` tells the page, and the next write retries it.
+ *
+ * Every write happens while the recorder holds the run (`RunStore.claim`): from `begin` until the run's
+ * final state is stored. Later writes (test metrics, a retry) take it again for the write, and are
+ * skipped if another tab holds the run by then.
  */
 export class RunRecorder {
   private readonly loss: Column;
   private readonly acc: Column;
   private pending = new Map<CheckpointKind, StoredCheckpoint>();
   private lastFiles: LayersModelFiles | null = null;
+  private claim: RunClaim | null = null;
+  private ended = false;
 
   constructor(
     readonly record: RunRecord,
@@ -77,8 +84,14 @@ export class RunRecorder {
     }
   }
 
-  /** Writes the record before the first epoch, so the run is listed (and resumable) from the start. */
+  /**
+   * Takes the run, then writes the record before the first epoch, so the run is listed (and resumable)
+   * from the start. Throws `run.heldElsewhere`, having written nothing, when another tab holds the run
+   * (it resumed it first).
+   */
   async begin(): Promise<void> {
+    this.claim = await this.store.claim(this.record.id);
+    if (!this.claim) throw new EngineError('run.heldElsewhere', { name: this.record.name });
     this.record.status = 'running';
     await this.write();
   }
@@ -106,6 +119,7 @@ export class RunRecorder {
    */
   async finish(end: { status: StoredRunStatus; model: tf.LayersModel | null; steps: number; seconds: number; weightsChanged: boolean }): Promise<void> {
     const r = this.record;
+    this.ended = true;
     r.status = end.status;
     r.seconds += end.seconds;
     const changed = end.weightsChanged || end.steps !== r.steps;
@@ -131,7 +145,33 @@ export class RunRecorder {
     return this.pending.size > 0;
   }
 
+  /** For a run that ends without `finish` (it failed before its loop ran): lets go of the run. */
+  async abandon(): Promise<void> {
+    if (!this.ended) await this.letGo();
+  }
+
+  private async letGo(): Promise<void> {
+    const claim = this.claim;
+    this.claim = null;
+    await claim?.release();
+  }
+
   private async write(epoch = 0): Promise<boolean> {
+    const r = this.record;
+    if (!this.claim) {
+      this.claim = await this.store.claim(r.id);
+      // Another tab resumed the run after it ended here: the record is its to write now.
+      if (!this.claim) return false;
+    }
+    try {
+      return await this.save(epoch);
+    } finally {
+      // Held until the final state is stored; an end that is not saved yet keeps the run (the retry is ours).
+      if (this.ended && !this.unsaved) await this.letGo();
+    }
+  }
+
+  private async save(epoch: number): Promise<boolean> {
     const r = this.record;
     r.updatedAt = new Date().toISOString();
     r.stepLoss = this.loss.copy(r.steps);
