@@ -62,9 +62,12 @@ describe('import', () => {
     const json = JSON.parse(new TextDecoder().decode(files['model.json']));
     const bin = upload('group1-shard1of1.bin', files['group1-shard1of1.bin']);
     expect(reject([upload('model.json', new TextDecoder().decode(files['model.json']).slice(0, 200)), bin])).toMatch(/^model\.json is not valid JSON, so it cannot be read as a model \(/);
+    // The message quotes the weight's name as the manifest gives it.
+    const biasName: string = json.weightsManifest[0].weights[1].name;
+    expect(biasName).toMatch(/^dense_\d+\/bias$/);
     json.weightsManifest[0].weights[1].shape = [128, 'x'];
-    expect(reject([upload('model.json', JSON.stringify(json)), bin])).toBe("model.json: weight 2 of group 1 ('dense_2/bias'): its shape must be a list of non-negative integers, got [128,\"x\"].");
-    json.weightsManifest[0].weights[1] = { name: 'dense_2/bias', shape: [128], dtype: 'complex128' };
+    expect(reject([upload('model.json', JSON.stringify(json)), bin])).toBe(`model.json: weight 2 of group 1 ('${biasName}'): its shape must be a list of non-negative integers, got [128,"x"].`);
+    json.weightsManifest[0].weights[1] = { name: biasName, shape: [128], dtype: 'complex128' };
     expect(reject([upload('model.json', JSON.stringify(json)), bin])).toMatch(/dtype 'complex128' is not supported/);
     json.weightsManifest = {};
     expect(reject([upload('model.json', JSON.stringify(json)), bin])).toBe('model.json: weightsManifest must be a non-empty list of weight groups.');
