@@ -3,15 +3,11 @@ import { splitIndices, type Dataset } from '../data/dataset';
 import type { OptimizerName } from '../train/config';
 import { defaultLoss } from '../train/losses';
 import { createOptimizer } from '../train/optimizers';
-import { StepRunner } from '../train/step';
+import { StepRunner, type StepScalars } from '../train/step';
 import { nextMacrotask } from '../train/yield';
 import { BatchSource } from './batches';
 import { estimateNoiseScale, relativeTimeToTarget, type NoiseSample } from './noise-scale';
-
-/** Untimed steps at each size before measuring: the first steps at a new size allocate (and compile shaders on GPUs). */
-const WARMUP_STEPS = 3;
-/** Shortest timed slice in the throughput measurement (several steps at small batch sizes). */
-const SLICE_MS = 4;
+import { measureThroughput } from './throughput';
 
 export interface BatchFinderOptions {
   optimizer: OptimizerName;
@@ -124,40 +120,22 @@ async function sampleNoise(stepper: StepRunner, source: BatchSource, small: numb
   return samples.length ? estimateNoiseScale(samples, small, big) : { noiseScale: null, gradSquared: NaN, traceSigma: NaN };
 }
 
-/** Throughput at one batch size, with the loss of its first and last step. */
+/** Throughput at one batch size (warm-up, then the median of timed slices: see measureThroughput), with the loss of its first and last step. */
 async function measure(stepper: StepRunner, optimizer: tf.Optimizer, source: BatchSource, batch: number, measureMs: number): Promise<{ row: BatchRow; firstLoss: number; lastLoss: number }> {
-  // Warm-up steps: shader compilation and first allocations are not throughput.
-  let firstLoss = NaN;
-  for (let i = 0; i < WARMUP_STEPS; i++) {
-    source.next(batch);
-    const s = stepper.step(optimizer, source.x, source.y, batch);
-    const [loss] = await s[0].data();
-    if (i === 0) firstLoss = loss;
-    tf.dispose(s);
-  }
-  // Timed in slices of at least SLICE_MS, each ended by a read-back; the median slice is the throughput, so a
-  // moment when the machine is busy elsewhere does not decide the batch size.
-  const t0 = performance.now();
-  const rates: number[] = [];
-  let lastLoss = NaN;
-  while (rates.length < 3 || performance.now() - t0 < measureMs) {
-    const s0 = performance.now();
-    let n = 0;
-    let last: tf.Scalar[] = [];
-    do {
-      source.next(batch);
-      tf.dispose(last);
-      last = stepper.step(optimizer, source.x, source.y, batch);
-      n++;
-    } while (performance.now() - s0 < SLICE_MS);
-    [lastLoss] = await last[0].data();
-    tf.dispose(last);
-    rates.push((n * batch * 1000) / (performance.now() - s0));
-    if (rates.length % 4 === 0) await nextMacrotask();
-  }
-  rates.sort((a, b) => a - b);
-  const samplesPerSec = rates[Math.floor(rates.length / 2)];
-  return { row: { batchSize: batch, samplesPerSec, stepMs: (batch * 1000) / samplesPerSec }, firstLoss, lastLoss };
+  const m = await measureThroughput<StepScalars>(
+    {
+      step: () => {
+        source.next(batch);
+        return stepper.step(optimizer, source.x, source.y, batch);
+      },
+      readBack: async (s) => (await s[0].data())[0],
+      discard: (s) => tf.dispose(s),
+      now: () => performance.now(),
+      yieldNow: nextMacrotask,
+    },
+    { batch, measureMs },
+  );
+  return { row: { batchSize: batch, samplesPerSec: m.samplesPerSec, stepMs: (batch * 1000) / m.samplesPerSec }, firstLoss: m.firstLoss, lastLoss: m.lastLoss };
 }
 
 /** Picks the row with the least predicted time to target and says why in one sentence. */
