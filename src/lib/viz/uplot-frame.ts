@@ -1,5 +1,8 @@
 import type uPlot from 'uplot';
 
+/** A chart's options without its size (UPlotChart sets the width from its element and the given height). */
+export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
+
 /** A CSS custom property of the page's theme (uPlot draws on canvas and needs plain colour strings). */
 export function themeColour(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -11,7 +14,7 @@ export function axisStyle(extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
 }
 
 /**
- * Keeps `plot` as wide as `host` at a fixed `height`. Returns the effect's cleanup: stops watching and
+ * Used by UPlotChart, the one place that builds uPlot charts. Keeps `plot` as wide as `host` at a fixed `height`. Returns the effect's cleanup: stops watching and
  * destroys the plot.
  */
 export function fitToHost(plot: uPlot, host: HTMLElement, height: number): () => void {
