@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import { Rng } from '../rng';
 import type { Dataset, Split } from './dataset';
 
@@ -5,6 +6,25 @@ import type { Dataset, Split } from './dataset';
 export type SyntheticKind = 'spiral' | 'circles' | 'xor' | 'gaussian' | 'linear';
 
 export const SYNTHETIC_KINDS: readonly SyntheticKind[] = ['spiral', 'circles', 'xor', 'gaussian', 'linear'];
+
+/** The generator's limits, checked here and offered by the page's generator form. */
+export const SYNTHETIC_LIMITS = {
+  /** Training examples (whole numbers). */
+  count: { min: 8, max: 100_000 },
+  noise: { min: 0, max: 1, step: 0.05 },
+  /** Classes of the kinds that take a class count. */
+  classes: { min: 2, max: 5 },
+} as const;
+
+/** Whether `kind` takes a number of classes (the others have a fixed two, or are a regression). */
+export function takesClasses(kind: SyntheticKind): boolean {
+  return kind === 'spiral' || kind === 'gaussian';
+}
+
+/** Classes of `kind` when none are asked for: two spiral arms, three clusters, else two. */
+export function defaultClasses(kind: SyntheticKind): number {
+  return kind === 'gaussian' ? 3 : 2;
+}
 
 export interface SyntheticOptions {
   kind: SyntheticKind;
@@ -82,16 +102,16 @@ function linear(rng: Rng, n: number, noise: number): Point[] {
 }
 
 function points(opts: SyntheticOptions, n: number, rng: Rng): Point[] {
-  const noise = Math.min(1, Math.max(0, opts.noise));
+  const noise = Math.min(SYNTHETIC_LIMITS.noise.max, Math.max(SYNTHETIC_LIMITS.noise.min, opts.noise));
   switch (opts.kind) {
     case 'spiral':
-      return spiral(rng, n, noise, opts.classes ?? 2);
+      return spiral(rng, n, noise, opts.classes ?? defaultClasses('spiral'));
     case 'circles':
       return circles(rng, n, noise);
     case 'xor':
       return xor(rng, n, noise);
     case 'gaussian':
-      return gaussians(rng, n, noise, opts.classes ?? 3);
+      return gaussians(rng, n, noise, opts.classes ?? defaultClasses('gaussian'));
     case 'linear':
       return linear(rng, n, noise);
   }
@@ -114,11 +134,12 @@ function toSplit(pts: Point[], regression: boolean, rng: Rng): Split {
 
 /** Generates a seeded 2-D classification dataset, or a 1-D regression one for 'linear'. */
 export function generateSynthetic(opts: SyntheticOptions): Dataset {
-  if (!(Number.isInteger(opts.count) && opts.count >= 8 && opts.count <= 100_000)) {
-    throw new RangeError(`size must be an integer from 8 to 100000, got ${opts.count}`);
+  const { count: N, classes: C } = SYNTHETIC_LIMITS;
+  if (!(Number.isInteger(opts.count) && opts.count >= N.min && opts.count <= N.max)) {
+    throw new EngineError('data.badSyntheticSize', { count: opts.count, min: N.min, max: N.max });
   }
-  const classes = opts.kind === 'spiral' ? (opts.classes ?? 2) : opts.kind === 'gaussian' ? (opts.classes ?? 3) : 2;
-  if (!(classes >= 2 && classes <= 5)) throw new RangeError(`classes must be from 2 to 5, got ${classes}`);
+  const classes = takesClasses(opts.kind) ? (opts.classes ?? defaultClasses(opts.kind)) : 2;
+  if (!(classes >= C.min && classes <= C.max)) throw new EngineError('data.badSyntheticClasses', { classes, min: C.min, max: C.max });
   const rng = new Rng(opts.seed);
   const regression = opts.kind === 'linear';
   const testCount = Math.max(8, Math.round(opts.count / 4));
