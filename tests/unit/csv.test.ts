@@ -7,6 +7,7 @@ import { classCounts } from '../../src/lib/engine/data/dataset';
 import { LIMITS } from '../../src/lib/engine/data/limits';
 import { buildTabular, type TabularOptions } from '../../src/lib/engine/data/tabular';
 import { DATA_DIR } from './helpers';
+import { thrown, worded, words } from './worded';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const options = (over: Partial<TabularOptions> & { kinds: TabularOptions['kinds'] }): TabularOptions => ({
@@ -91,10 +92,11 @@ describe('CSV parsing', () => {
     expect(p2.columns[1].missing).toBe(6);
     const dropped = buildTabular(t2, p2, options({ kinds: p2.columns.map((c) => c.kind), missing: 'drop' }));
     expect(dropped.dataset.train.count + dropped.dataset.test.count).toBe(10);
-    expect(dropped.notes.join(' ')).toContain('6 rows with missing values were dropped');
+    expect(dropped.notes).toContainEqual({ code: 'data.droppedRows', params: { count: 6 } });
+    expect(worded(dropped.notes).join(' ')).toContain('6 rows with missing values were dropped');
     const filled = buildTabular(t2, p2, options({ kinds: p2.columns.map((c) => c.kind), missing: 'fill' }));
     expect(filled.dataset.train.count + filled.dataset.test.count).toBe(16);
-    expect(filled.notes.join(' ')).toContain('6 missing values were filled with the training mean');
+    expect(worded(filled.notes).join(' ')).toContain('6 missing values were filled with the training mean');
   });
 
   it('detects a missing header and names the columns, and the user can override it', () => {
@@ -103,7 +105,8 @@ describe('CSV parsing', () => {
     expect(table.hasHeader).toBe(false);
     expect(table.header).toEqual(['column 1', 'column 2', 'column 3']);
     expect(table.rows).toHaveLength(3);
-    expect(table.notes[0]).toBe(
+    expect(table.notes[0]).toEqual({ code: 'csv.noHeader', params: { file: 'nohead.csv', first: '5.1,3.5,0', columns: 3 } });
+    expect(worded(table.notes)[0]).toBe(
       'nohead.csv has no header row: line 1 (“5.1,3.5,0”) holds values, not column names, so the 3 columns are named column 1 to column 3. Untick “First line holds column names” only if that is wrong.',
     );
     expect(parseCsv(enc(text), 'nohead.csv', true).header).toEqual(['5.1', '3.5', '0']);
@@ -114,20 +117,21 @@ describe('bad CSV input gets a message that says where and what', () => {
   const rows = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join('\n');
 
   it('empty file, header only, blank lines only', () => {
-    expect(() => parseCsv(new Uint8Array(0), 'empty.csv')).toThrow('empty.csv is empty: it has no rows.');
-    expect(() => parseCsv(enc('\n\n  \n'), 'blank.csv')).toThrow('blank.csv is empty: it has no rows.');
-    expect(() => parseCsv(enc('a,b,target\n'), 'head.csv')).toThrow('head.csv has a header row but no data rows.');
+    expect(thrown(() => parseCsv(new Uint8Array(0), 'empty.csv'))).toEqual({ code: 'csv.empty', params: { file: 'empty.csv' } });
+    expect(words(() => parseCsv(new Uint8Array(0), 'empty.csv'))).toBe('empty.csv is empty: it has no rows.');
+    expect(words(() => parseCsv(enc('\n\n  \n'), 'blank.csv'))).toContain('blank.csv is empty: it has no rows.');
+    expect(words(() => parseCsv(enc('a,b,target\n'), 'head.csv'))).toContain('head.csv has a header row but no data rows.');
   });
 
   it('ragged rows name the line and the counts', () => {
-    expect(() => parseCsv(enc('a,b,c\n1,2,3\n\n4,5\n'), 'ragged.csv')).toThrow(
+    expect(words(() => parseCsv(enc('a,b,c\n1,2,3\n\n4,5\n'), 'ragged.csv'))).toContain(
       'ragged.csv, line 4: 2 fields, but the header has 3 columns. Every row needs one value per column.',
     );
   });
 
   it('a non-number in a numeric column names the line, column and value', () => {
     const text = 'age,label\n' + rows(30, (i) => (i === 12 ? 'twelve,a' : `${i},${i % 2 ? 'a' : 'b'}`));
-    expect(() => load(text, 'ages.csv')).toThrow(
+    expect(words(() => load(text, 'ages.csv'))).toContain(
       'ages.csv, line 14, column “age”: “twelve” is not a number, but 29 other values in this column are. Fix the value, or set the column to “categorical” or “ignore”.',
     );
     // Made categorical, the same file loads.
@@ -135,33 +139,33 @@ describe('bad CSV input gets a message that says where and what', () => {
   });
 
   it('a target with one class, too many classes, a non-number regression target', () => {
-    expect(() => load('x,y\n' + rows(20, (i) => `${i},yes`), 'one.csv')).toThrow(
+    expect(words(() => load('x,y\n' + rows(20, (i) => `${i},yes`), 'one.csv'))).toContain(
       'one.csv: the target column “y” has only one value (“yes”) in all 20 rows; a classifier needs at least two classes. Choose another target column.',
     );
-    expect(() => load('x,id\n' + rows(80, (i) => `${i},k${i}`), 'many.csv', { kinds: ['numeric', 'categorical'] })).toThrow(
+    expect(words(() => load('x,id\n' + rows(80, (i) => `${i},k${i}`), 'many.csv', { kinds: ['numeric', 'categorical'] }))).toContain(
       `many.csv: the target column “id” has 80 different values, more than the ${LIMITS.maxClasses} classes allowed. If it is a quantity, switch the task to regression; otherwise choose another target column.`,
     );
-    expect(() => load('x,price\n' + rows(20, (i) => `${i},${i === 5 ? 'cheap' : i * 3}`), 'price.csv', { task: 'regression', kinds: ['numeric', 'numeric'] })).toThrow(
+    expect(words(() => load('x,price\n' + rows(20, (i) => `${i},${i === 5 ? 'cheap' : i * 3}`), 'price.csv', { task: 'regression', kinds: ['numeric', 'numeric'] }))).toContain(
       'price.csv, line 7: the target “price” is “cheap”, not a number, so it cannot be predicted by regression. Switch the task to classification.',
     );
   });
 
   it('a file that is not CSV says what it looks like', () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
-    expect(() => parseCsv(png, 'photo.csv')).toThrow('photo.csv is not a CSV or TSV text file: it looks like a PNG image. Export the table as CSV (comma- or tab-separated text) and try again.');
-    expect(() => parseCsv(new Uint8Array([0x50, 0x4b, 3, 4, 1, 2]), 'book.xlsx')).toThrow('book.xlsx is not a CSV or TSV text file: it looks like a zip archive (an Excel .xlsx file is one too).');
-    expect(() => parseCsv(new Uint8Array([65, 0, 66, 10]), 'blob.csv')).toThrow('blob.csv is not a CSV or TSV text file: it holds binary data.');
+    expect(words(() => parseCsv(png, 'photo.csv'))).toContain('photo.csv is not a CSV or TSV text file: it looks like a PNG image. Export the table as CSV (comma- or tab-separated text) and try again.');
+    expect(words(() => parseCsv(new Uint8Array([0x50, 0x4b, 3, 4, 1, 2]), 'book.xlsx'))).toContain('book.xlsx is not a CSV or TSV text file: it looks like a zip archive (an Excel .xlsx file is one too).');
+    expect(words(() => parseCsv(new Uint8Array([65, 0, 66, 10]), 'blob.csv'))).toContain('blob.csv is not a CSV or TSV text file: it holds binary data.');
   });
 
   it('an unclosed quote, no inputs left, too few rows, a file over the size limit', () => {
-    expect(() => parseCsv(enc('a,b\n1,2\n3,"4\n5,6\n'), 'quote.csv')).toThrow('quote.csv, line 3: a quoted field is never closed (a “"” is missing).');
-    expect(() => load('x,y\n' + rows(20, (i) => `${i},${i % 2}`), 'only.csv', { kinds: ['ignore', 'numeric'] })).toThrow(
+    expect(words(() => parseCsv(enc('a,b\n1,2\n3,"4\n5,6\n'), 'quote.csv'))).toContain('quote.csv, line 3: a quoted field is never closed (a “"” is missing).');
+    expect(words(() => load('x,y\n' + rows(20, (i) => `${i},${i % 2}`), 'only.csv', { kinds: ['ignore', 'numeric'] }))).toContain(
       'only.csv: no input columns are left besides the target. Set at least one column to numeric or categorical.',
     );
-    expect(() => load('x,y\n' + rows(12, (i) => `${i % 3 ? i : ''},${i % 2}`), 'few.csv')).toThrow(
+    expect(words(() => load('x,y\n' + rows(12, (i) => `${i % 3 ? i : ''},${i % 2}`), 'few.csv'))).toContain(
       'few.csv: only 8 usable rows (4 were dropped for missing values); at least 10 are needed.',
     );
     const big = new Uint8Array(LIMITS.csvBytes + 1);
-    expect(() => parseCsv(big, 'big.csv')).toThrow('big.csv is 20 MB, over the 20 MB limit for CSV files; it was not read.');
+    expect(words(() => parseCsv(big, 'big.csv'))).toContain('big.csv is 20 MB, over the 20 MB limit for CSV files; it was not read.');
   });
 });

@@ -4,6 +4,7 @@ import { bundleFiles, zipBundle } from '../../src/lib/engine/export/bundle';
 import { IMPORT_LIMITS, ImportError, readModelUpload, type UploadedFile } from '../../src/lib/engine/export/import';
 import { cardFromRun } from '../../src/lib/engine/runs/record';
 import { generateSynthetic } from '../../src/lib/engine/data/synthetic';
+import { describe as wordOf } from '../../src/lib/i18n/engine-text';
 import { useCpu } from './helpers';
 import { mnistSession, recordedRun } from './fixtures';
 
@@ -24,7 +25,7 @@ const reject = (files: UploadedFile[]) => {
     readModelUpload(files);
   } catch (err) {
     expect(err).toBeInstanceOf(ImportError);
-    return (err as Error).message;
+    return wordOf((err as ImportError).engineMessage);
   }
   throw new Error('the import was accepted');
 };
@@ -106,6 +107,7 @@ describe('import', () => {
     const summary = await other.importModel(Object.entries(files).map(([n, b]) => upload(n, b)));
     expect(summary.model).toBeNull();
     expect(summary.card?.dataset.name).toBe('MNIST');
-    expect(summary.mismatch).toMatch(/^This model takes inputs of shape \[28, 28, 1\], but .* has examples of shape \[2\]\. Load the data it was trained on\.$/);
+    expect(summary.mismatch?.code).toBe('model.inputShape');
+    expect(wordOf(summary.mismatch!)).toMatch(/^This model takes inputs of shape \[28, 28, 1\], but .* has examples of shape \[2\]\. Load the data it was trained on\.$/);
   });
 });

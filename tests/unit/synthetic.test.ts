@@ -4,6 +4,7 @@ import { SYNTHETIC_KINDS, generateSynthetic } from '../../src/lib/engine/data/sy
 import { Session } from '../../src/lib/engine/session';
 import { DEFAULT_CONFIG } from '../../src/lib/engine/train/config';
 import { useCpu } from './helpers';
+import { words } from './worded';
 
 beforeAll(useCpu);
 
@@ -28,8 +29,8 @@ describe('2-D generators', () => {
   });
 
   it('rejects a size or class count out of range', () => {
-    expect(() => generateSynthetic({ kind: 'spiral', count: 3, noise: 0, seed: 1 })).toThrow(/size must be an integer from 8/);
-    expect(() => generateSynthetic({ kind: 'gaussian', count: 100, noise: 0, seed: 1, classes: 9 })).toThrow(/classes must be from 2 to 5/);
+    expect(words(() => generateSynthetic({ kind: 'spiral', count: 3, noise: 0, seed: 1 }))).toMatch(/size must be an integer from 8/);
+    expect(words(() => generateSynthetic({ kind: 'gaussian', count: 100, noise: 0, seed: 1, classes: 9 }))).toMatch(/classes must be from 2 to 5/);
   });
 
   it('a small MLP learns the circles and a linear model fits the noisy line', async () => {

@@ -1,3 +1,4 @@
+import { EngineError } from './errors';
 import * as tf from '@tensorflow/tfjs';
 import { featureSize, type Dataset } from './data/dataset';
 import { buildModel } from './models/build';
@@ -176,7 +177,7 @@ export async function quickThroughput(dataset: Dataset, spec: ModelSpec, batchSi
     const done = first[0].data().finally(() => tf.dispose(first));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`its first training step took over ${((2 * budgetMs) / 1000).toFixed(1)} s`)), 2 * budgetMs);
+      timer = setTimeout(() => reject(new EngineError('bench.firstStepTooSlow', { seconds: (2 * budgetMs) / 1000 })), 2 * budgetMs);
     });
     await Promise.race([done, late]).finally(() => clearTimeout(timer));
     const t1 = performance.now();

@@ -16,7 +16,7 @@ export interface EngineCodes {
   // Session
   'session.noDataset': Record<string, never>;
   'session.noModel': Record<string, never>;
-  'session.busy': { job: 'training' | 'tuning' | 'landscape' };
+  'session.busy': { job: 'training' | 'tuning' | 'landscape' | 'evaluating' | 'recovering' };
   'session.superseded': Record<string, never>;
   'session.noEvaluation': Record<string, never>;
   'session.not2d': Record<string, never>;
@@ -40,8 +40,8 @@ export interface EngineCodes {
   'data.unseenCategories': { count: number };
   'data.badValidationSplit': { value: number };
   'data.badTestFraction': { value: number };
-  'data.badSyntheticSize': { count: number };
-  'data.badSyntheticClasses': { classes: number };
+  'data.badSyntheticSize': { count: number; min: number; max: number };
+  'data.badSyntheticClasses': { classes: number; min: number; max: number };
   // CSV/TSV tables
   'csv.notText': { file: string; format: BinaryFormat | null };
   'csv.empty': { file: string };
@@ -187,6 +187,8 @@ export interface EngineCodes {
   'engine.failed': { detail: string };
   // Runs: another tab (or its worker) holds the run, so this one may not write it.
   'run.heldElsewhere': { name: string };
+  // A model too large to train on the backend (estimated before anything is built): bytes needed, the backend's budget.
+  'shape.tooLarge': { bytes: number; budget: number; batchSize: number; backend: string };
 }
 
 /** A layer as messages name it: its 1-based position and type ("Layer 3 (Conv2D)"). */
@@ -413,6 +415,7 @@ export const ENGINE_CODES = [
   'boundary.badSize',
   'engine.failed',
   'run.heldElsewhere',
+  'shape.tooLarge',
 ] as const satisfies readonly EngineCode[];
 
 type Unlisted = Exclude<EngineCode, (typeof ENGINE_CODES)[number]>;

@@ -1,6 +1,7 @@
 import { dataMessages } from './en-data';
 import { modelMessages } from './en-model';
 import { enDeploy } from './en-deploy';
+import { enEngine } from './en-engine';
 /** An integer in superscript digits (β₁ᵗ written with the step's number). */
 function superscript(n: number): string {
   return String(n).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]);
@@ -306,6 +307,8 @@ export const en = {
   ...dataMessages,
   ...modelMessages,
   deploy: enDeploy,
+  /** The engine's errors and notes, one text per code. */
+  engine: enEngine,
 };
 
 export type Messages = typeof en;

@@ -42,7 +42,7 @@ export class ImageForm {
   /** Reads the chosen files (each checked against its size limit before it is read) for the worker. */
   async source(): Promise<ImageSource> {
     if (this.mode === 'zip') {
-      if (!this.zip) throw new Error('Choose a zip file first.');
+      if (!this.zip) throw new Error(t.dataErrors.noZip);
       return { kind: 'zip', name: this.zip.name, bytes: await readWithLimit(this.zip, 'zip') };
     }
     if (this.mode === 'folder') {

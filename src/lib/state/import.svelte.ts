@@ -3,6 +3,7 @@ import { IMPORT_LIMITS, type UploadedFile } from '../engine/export/import';
 import type { ImportSummary } from '../engine/session';
 import { t } from '../i18n';
 import { app } from './app.svelte';
+import { errorMessage } from './errors';
 
 /** Importing a model the user brings back: validation happens in the worker, the card is shown here. */
 class ImportState {
@@ -35,7 +36,7 @@ class ImportState {
         await app.evaluateTest();
       }
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorMessage(err);
     } finally {
       this.busy = false;
     }

@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import './error-transfer';
 import type { TrainerApi } from './trainer.worker';
 
 /**

@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 import type { Split } from '../data/dataset';
 import type { Domain } from '../lab/surfaces';
@@ -39,7 +40,7 @@ export function dataDomain(split: Split, features: number, pad = 0.08): Domain {
  * predict call inside `tf.tidy`, read back asynchronously. Keeps no tensors.
  */
 export async function predictGrid(model: tf.LayersModel, domain: Domain, size: number): Promise<DecisionGrid> {
-  if (!(Number.isInteger(size) && size >= 2 && size <= 400)) throw new RangeError(`grid size must be an integer from 2 to 400, got ${size}`);
+  if (!(Number.isInteger(size) && size >= 2 && size <= 400)) throw new EngineError('boundary.badSize', { value: size, min: 2, max: 400 });
   const inputs = new Float32Array(size * size * 2);
   for (let j = 0; j < size; j++) {
     const y = domain.yMax - ((j + 0.5) / size) * (domain.yMax - domain.yMin);

@@ -1,3 +1,4 @@
+import type { EngineMessage } from '../errors';
 import type { CsvTable } from './csv';
 import { isMissing, parseNumber } from './csv';
 import type { Task } from './dataset';
@@ -33,7 +34,7 @@ export interface CsvProfile {
   hasHeader: boolean;
   detectedHeader: boolean;
   columns: ColumnProfile[];
-  notes: string[];
+  notes: EngineMessage[];
   /** Index of the column that looks like the target ("target", "label", "class", "y", else the last). */
   suggestedTarget: number;
   /** The first rows as text, for the preview table. */

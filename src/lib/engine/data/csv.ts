@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
-import { t } from '../../i18n';
+import type { EngineMessage } from '../errors';
 import { DataError } from './errors';
-import { LIMITS, formatBytes } from './limits';
+import { LIMITS } from './limits';
 import { describeBinary, hasNulByte } from './sniff';
 
 /** A parsed delimited text file: every cell as text, with the line each row starts on. */
@@ -18,7 +18,7 @@ export interface CsvTable {
   /** 1-based line in the file where each data row starts (for messages). */
   lines: Uint32Array;
   /** Remarks for the user (e.g. that no header was found). */
-  notes: string[];
+  notes: EngineMessage[];
 }
 
 const MISSING = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?']);
@@ -42,7 +42,7 @@ export function parseNumber(cell: string, decimalComma = false): number {
 /** Decodes text as UTF-8 (with or without BOM), falling back to Windows-1252 for files from old spreadsheets. */
 export function decodeText(bytes: Uint8Array, fileName: string): string {
   const binary = describeBinary(bytes);
-  if (binary || hasNulByte(bytes)) throw new DataError(t.dataErrors.notText(fileName, binary));
+  if (binary || hasNulByte(bytes)) throw new DataError('csv.notText', { file: fileName, format: binary });
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
   } catch {
@@ -80,7 +80,7 @@ function readRows(text: string, delimiter: string, fileName: string): { rows: st
     delimiter,
     step: (result) => {
       const quoteError = result.errors.find((e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes');
-      if (quoteError) throw new DataError(t.dataErrors.badQuotes(fileName, line));
+      if (quoteError) throw new DataError('csv.badQuotes', { file: fileName, line });
       const row = result.data;
       if (!(row.length === 1 && row[0].trim() === '')) {
         rows.push(row);
@@ -100,27 +100,27 @@ function readRows(text: string, delimiter: string, fileName: string): { rows: st
 export function parseCsv(data: ArrayBuffer | Uint8Array, fileName: string, hasHeader?: boolean): CsvTable {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
   if (bytes.length > LIMITS.csvBytes) {
-    throw new DataError(t.dataErrors.tooLarge(fileName, formatBytes(bytes.length), formatBytes(LIMITS.csvBytes), t.dataErrors.kindNames.csv));
+    throw new DataError('data.tooLarge', { file: fileName, bytes: bytes.length, limit: LIMITS.csvBytes, kind: 'csv' });
   }
   const text = decodeText(bytes, fileName);
-  if (text.trim() === '') throw new DataError(t.dataErrors.empty(fileName));
+  if (text.trim() === '') throw new DataError('csv.empty', { file: fileName });
   const delimiter = guessDelimiter(text, fileName);
   const { rows, lines } = readRows(text, delimiter, fileName);
   const detectedHeader = rows.length > 1 ? detectHeader(rows, delimiter === ';') : true;
   const useHeader = hasHeader ?? detectedHeader;
   const width = rows[0].length;
-  const notes: string[] = [];
+  const notes: EngineMessage[] = [];
   let header: string[];
   if (useHeader) {
     header = uniqueNames(rows[0].map((h, j) => h.trim() || `column ${j + 1}`));
   } else {
     header = Array.from({ length: width }, (_, j) => `column ${j + 1}`);
-    if (!detectedHeader) notes.push(t.dataErrors.noHeader(fileName, rows[0].join(delimiter === '\t' ? ' ' : delimiter), width));
+    if (!detectedHeader) notes.push({ code: 'csv.noHeader', params: { file: fileName, first: rows[0].join(delimiter === '\t' ? ' ' : delimiter), columns: width } });
   }
   const start = useHeader ? 1 : 0;
-  if (rows.length <= start) throw new DataError(t.dataErrors.headerOnly(fileName));
+  if (rows.length <= start) throw new DataError('csv.headerOnly', { file: fileName });
   for (let i = start; i < rows.length; i++) {
-    if (rows[i].length !== width) throw new DataError(t.dataErrors.ragged(fileName, lines[i], rows[i].length, width));
+    if (rows[i].length !== width) throw new DataError('csv.ragged', { file: fileName, line: lines[i], got: rows[i].length, expected: width });
   }
   return {
     fileName,

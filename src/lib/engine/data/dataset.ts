@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import { Rng } from '../rng';
 import type { Preprocessing } from './preprocessing';
 import type { DatasetPreview } from './preview';
@@ -43,7 +44,7 @@ export function featureSize(shape: readonly number[]): number {
 /** Index lists for a seeded train/validation split of `count` examples. */
 export function splitIndices(count: number, validationSplit: number, seed: number): { train: Uint32Array; val: Uint32Array } {
   if (!(validationSplit >= 0 && validationSplit < 1)) {
-    throw new RangeError(`validation split must be in [0, 1), got ${validationSplit}`);
+    throw new EngineError('data.badValidationSplit', { value: validationSplit });
   }
   const order = new Rng(seed ^ 0x5eed).permutation(new Uint32Array(count));
   const valCount = Math.round(count * validationSplit);

@@ -1,3 +1,5 @@
+import { DataError } from './errors';
+
 /** True when the bytes start with the gzip magic number 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
@@ -13,6 +15,6 @@ export async function maybeGunzip(buffer: ArrayBuffer, fileName = 'file'): Promi
     const stream = new Blob([buffer]).stream().pipeThrough(new DecompressionStream('gzip'));
     return await new Response(stream).arrayBuffer();
   } catch (err) {
-    throw new Error(`${fileName}: the gzip data is damaged or incomplete (${(err as Error).message}).`);
+    throw new DataError('data.badGzip', { file: fileName, detail: (err as Error).message });
   }
 }

@@ -1,3 +1,5 @@
+import { EngineError, type EngineCode } from '../errors';
+
 /**
  * Parser for the idx format of MNIST and Fashion-MNIST (big-endian):
  * bytes 0-1 zero, byte 2 the element type (0x08 = uint8), byte 3 the number of dimensions,
@@ -10,7 +12,8 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
-export class IdxFormatError extends Error {
+/** An idx file that is not one, or is cut short: a code (`idx.*`) and its parameters. */
+export class IdxFormatError<K extends EngineCode = EngineCode> extends EngineError<K> {
   override name = 'IdxFormatError';
 }
 
@@ -22,36 +25,28 @@ const UINT8_TYPE = 0x08;
  */
 export function parseIdx(buffer: ArrayBuffer, fileName = 'file', expectedRank?: number): IdxArray {
   if (buffer.byteLength < 4) {
-    throw new IdxFormatError(`${fileName}: ${buffer.byteLength} bytes is too short for an idx header (needs at least 4).`);
+    throw new IdxFormatError('idx.tooShort', { file: fileName, bytes: buffer.byteLength });
   }
   const view = new DataView(buffer);
   const magic = view.getUint32(0, false);
   const type = view.getUint8(2);
   const rank = view.getUint8(3);
   if (view.getUint16(0, false) !== 0 || type !== UINT8_TYPE || rank < 1 || rank > 4) {
-    throw new IdxFormatError(
-      `${fileName}: wrong magic number ${magic} (0x${magic.toString(16).padStart(8, '0')}); ` +
-        `an idx file of uint8 starts with 2049 (labels) or 2051 (images).`,
-    );
+    throw new IdxFormatError('idx.badMagic', { file: fileName, magic });
   }
   if (expectedRank !== undefined && rank !== expectedRank) {
-    throw new IdxFormatError(
-      `${fileName}: has ${rank} dimension(s) (magic ${magic}) but ${expectedRank} were expected; ` +
-        `are the image and label files swapped?`,
-    );
+    throw new IdxFormatError('idx.wrongRank', { file: fileName, rank, magic, expected: expectedRank });
   }
   const headerBytes = 4 + 4 * rank;
   if (buffer.byteLength < headerBytes) {
-    throw new IdxFormatError(`${fileName}: truncated header (${buffer.byteLength} of ${headerBytes} bytes).`);
+    throw new IdxFormatError('idx.truncatedHeader', { file: fileName, bytes: buffer.byteLength, needed: headerBytes });
   }
   const dims: number[] = [];
   for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
   const count = dims.reduce((a, b) => a * b, 1);
   const available = buffer.byteLength - headerBytes;
   if (available < count) {
-    throw new IdxFormatError(
-      `${fileName}: truncated: the header promises ${dims.join('×')} = ${count} bytes of data but only ${available} follow.`,
-    );
+    throw new IdxFormatError('idx.truncated', { file: fileName, dims, count, available });
   }
   return { dims, data: new Uint8Array(buffer, headerBytes, count) };
 }

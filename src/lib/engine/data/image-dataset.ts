@@ -1,4 +1,4 @@
-import { t } from '../../i18n';
+import { engineMessage, type EngineMessage, type ImageFailure } from '../errors';
 import type { Dataset, Split } from './dataset';
 import { DataError } from './errors';
 import type { ClassedImages } from './image-files';
@@ -32,28 +32,28 @@ const PRE_SHRINK = 4;
  * split train/test (seeded, stratified). Images that will not decode are left out with a message each;
  * throws DataError when none decode or a class ends up empty.
  */
-export async function buildImageDataset(grouped: ClassedImages, opts: ImageOptions, decode: ImageDecoder): Promise<{ dataset: Dataset; notes: string[] }> {
+export async function buildImageDataset(grouped: ClassedImages, opts: ImageOptions, decode: ImageDecoder): Promise<{ dataset: Dataset; notes: EngineMessage[] }> {
   const { size, channels } = opts;
   const pixelBytes = size * size * channels;
   const x = new Uint8Array(grouped.images.length * pixelBytes);
   const labels: number[] = [];
-  const failures: string[] = [];
+  const failures: ImageFailure[] = [];
   for (const image of grouped.images) {
     let decoded: DecodedImage;
     try {
       decoded = await decode(image.bytes, size * PRE_SHRINK);
     } catch (err) {
-      failures.push(t.dataErrors.undecodable(image.path, (err as Error).message || String(err)));
+      failures.push({ file: image.path, reason: (err as Error).message || String(err) });
       continue;
     }
     const square = resizeSquare(decoded.rgba, decoded.width, decoded.height, size);
     packChannels(square, size * size, channels, x, labels.length * pixelBytes);
     labels.push(image.classIndex);
   }
-  if (labels.length === 0) throw new DataError([t.dataErrors.allUndecodable(grouped.images.length), ...failures.slice(0, 5)].join(' '));
+  if (labels.length === 0) throw new DataError('images.allUndecodable', { count: grouped.images.length, failures: failures.slice(0, 5) });
   const counts = grouped.classNames.map((_, c) => labels.filter((l) => l === c).length);
   const empty = counts.findIndex((c) => c === 0);
-  if (empty >= 0) throw new DataError([t.dataErrors.emptyClass(grouped.classNames[empty]), ...failures.slice(0, 5)].join(' '));
+  if (empty >= 0) throw new DataError('images.emptyClass', { name: grouped.classNames[empty], failures: failures.slice(0, 5) });
   const split = trainTestSplit(labels.length, opts.testFraction, opts.splitSeed, labels);
   const take = (order: Uint32Array): Split => {
     const out = new Uint8Array(order.length * pixelBytes);
@@ -72,6 +72,9 @@ export async function buildImageDataset(grouped: ClassedImages, opts: ImageOptio
     test: take(split.test),
     source: `${opts.name}: ${labels.length} images in ${grouped.classNames.length} classes, resized to ${size}×${size} ${channels === 1 ? 'greyscale' : 'colour'}`,
   };
-  const notes = [...(grouped.skipped.length ? [t.dataNotes.skipped(grouped.skipped)] : []), ...failures];
+  const notes: EngineMessage[] = [
+    ...(grouped.skipped.length ? [engineMessage('images.skipped', { files: grouped.skipped })] : []),
+    ...failures.map((f) => engineMessage('images.undecodable', f)),
+  ];
   return { dataset, notes };
 }

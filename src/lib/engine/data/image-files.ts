@@ -1,7 +1,6 @@
 import { unzipSync } from 'fflate';
-import { t } from '../../i18n';
 import { DataError } from './errors';
-import { LIMITS, formatBytes } from './limits';
+import { LIMITS } from './limits';
 import { describeBinary, isZip, sniffImage } from './sniff';
 
 /** One user file: its path (folder drops and zips keep folders: "cats/1.png"), bytes, and a class if the user gave one. */
@@ -23,13 +22,13 @@ const JUNK = /(^|\/)(__MACOSX\/|\.[^/]*$|Thumbs\.db$|desktop\.ini$)/i;
 
 /** Unpacks a zip archive (all in memory) into its files; throws DataError when it is not one or is damaged. */
 export function unzipImages(zip: Uint8Array, zipName: string): ImageFile[] {
-  if (zip.length > LIMITS.zipBytes) throw new DataError(t.dataErrors.tooLarge(zipName, formatBytes(zip.length), formatBytes(LIMITS.zipBytes), t.dataErrors.kindNames.zip));
-  if (!isZip(zip)) throw new DataError(t.dataErrors.notZip(zipName, describeBinary(zip)));
+  if (zip.length > LIMITS.zipBytes) throw new DataError('data.tooLarge', { file: zipName, bytes: zip.length, limit: LIMITS.zipBytes, kind: 'zip' });
+  if (!isZip(zip)) throw new DataError('images.notZip', { file: zipName, format: describeBinary(zip) });
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(zip, { filter: (f) => !f.name.endsWith('/') && !JUNK.test(f.name) });
   } catch (err) {
-    throw new DataError(t.dataErrors.badZip(zipName, (err as Error).message));
+    throw new DataError('images.badZip', { file: zipName, reason: (err as Error).message });
   }
   return Object.entries(entries).map(([path, bytes]) => ({ path: `${zipName}/${path}`, bytes }));
 }
@@ -45,9 +44,9 @@ export function groupByClass(files: ImageFile[], source: string, strict: boolean
   const loose: string[] = [];
   for (const file of files) {
     if (JUNK.test(file.path)) continue;
-    if (file.bytes.length > LIMITS.imageBytes) throw new DataError(t.dataErrors.tooLarge(file.path, formatBytes(file.bytes.length), formatBytes(LIMITS.imageBytes), t.dataErrors.kindNames.image));
+    if (file.bytes.length > LIMITS.imageBytes) throw new DataError('data.tooLarge', { file: file.path, bytes: file.bytes.length, limit: LIMITS.imageBytes, kind: 'image' });
     if (!sniffImage(file.bytes)) {
-      if (strict) throw new DataError(t.dataErrors.notImage(file.path, describeBinary(file.bytes)));
+      if (strict) throw new DataError('images.notImage', { file: file.path, format: describeBinary(file.bytes) });
       skipped.push(file.path);
       continue;
     }
@@ -60,13 +59,13 @@ export function groupByClass(files: ImageFile[], source: string, strict: boolean
     if (!byClass.has(className)) byClass.set(className, []);
     byClass.get(className)!.push(file);
   }
-  if (loose.length) throw new DataError(t.dataErrors.notInFolders(source, loose.length, loose[0]));
+  if (loose.length) throw new DataError('images.notInFolders', { source, count: loose.length, example: loose[0] });
   const total = [...byClass.values()].reduce((s, l) => s + l.length, 0);
-  if (total === 0) throw new DataError(t.dataErrors.noImages(source));
-  if (total > LIMITS.maxImages) throw new DataError(t.dataErrors.tooManyImages(source, total, LIMITS.maxImages));
+  if (total === 0) throw new DataError('images.none', { source });
+  if (total > LIMITS.maxImages) throw new DataError('images.tooMany', { source, count: total, max: LIMITS.maxImages });
   const classNames = [...byClass.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  if (classNames.length === 1) throw new DataError(t.dataErrors.oneImageClass(source, classNames[0], total));
-  if (classNames.length > LIMITS.maxClasses) throw new DataError(t.dataErrors.tooManyImageClasses(source, classNames.length, LIMITS.maxClasses));
+  if (classNames.length === 1) throw new DataError('images.oneClass', { source, name: classNames[0], count: total });
+  if (classNames.length > LIMITS.maxClasses) throw new DataError('images.tooManyClasses', { source, count: classNames.length, max: LIMITS.maxClasses });
   const images = classNames.flatMap((name, classIndex) => byClass.get(name)!.map((f) => ({ path: f.path, classIndex, bytes: f.bytes })));
   return { classNames, images, skipped };
 }

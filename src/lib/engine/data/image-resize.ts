@@ -1,3 +1,5 @@
+import { EngineError } from '../errors';
+
 /**
  * Pure image resampling (no DOM, so Node tests run it): a centre crop to a square, then an area-average
  * (box filter) to `size × size`, then greyscale or RGB bytes. The page's decoder produces the RGBA input.
@@ -30,7 +32,7 @@ function axisWeights(start: number, length: number, outSize: number): { index: I
  * the largest centred square is cropped, then each output pixel averages the source area it covers.
  */
 export function resizeSquare(rgba: ArrayLike<number>, width: number, height: number, size: number): Uint8ClampedArray {
-  if (!(width > 0 && height > 0 && size > 0)) throw new RangeError(`cannot resize a ${width}×${height} image to ${size}×${size}`);
+  if (!(width > 0 && height > 0 && size > 0)) throw new EngineError('images.badResize', { width, height, size });
   const side = Math.min(width, height);
   const xs = axisWeights((width - side) / 2, side, size);
   const ys = axisWeights((height - side) / 2, side, size);

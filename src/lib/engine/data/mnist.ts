@@ -37,11 +37,11 @@ async function parseSplit(images: ArrayBuffer, labels: ArrayBuffer, imageName: s
   const lab = parseIdx(await maybeGunzip(labels, labelName), labelName, 1);
   const [count, rows, cols] = img.dims;
   if (lab.dims[0] !== count) {
-    throw new IdxFormatError(`${labelName}: ${lab.dims[0]} labels for ${count} images in ${imageName}.`);
+    throw new IdxFormatError('idx.labelCount', { file: labelName, labels: lab.dims[0], images: count, imageFile: imageName });
   }
   for (let i = 0; i < count; i++) {
     if (lab.data[i] >= numClasses) {
-      throw new IdxFormatError(`${labelName}: label ${lab.data[i]} at index ${i} is outside 0..${numClasses - 1}.`);
+      throw new IdxFormatError('idx.labelRange', { file: labelName, label: lab.data[i], index: i, max: numClasses - 1 });
     }
   }
   return { split: { x: img.data, y: lab.data, count }, rows, cols };
@@ -53,7 +53,7 @@ export async function loadIdxDataset(files: IdxFiles, info: IdxDatasetInfo): Pro
   const train = await parseSplit(files.trainImages, files.trainLabels, IDX_FILE_NAMES.trainImages, IDX_FILE_NAMES.trainLabels, n);
   const test = await parseSplit(files.testImages, files.testLabels, IDX_FILE_NAMES.testImages, IDX_FILE_NAMES.testLabels, n);
   if (train.rows !== test.rows || train.cols !== test.cols) {
-    throw new IdxFormatError(`train images are ${train.rows}×${train.cols} but test images are ${test.rows}×${test.cols}.`);
+    throw new IdxFormatError('idx.sizeMismatch', { train: [train.rows, train.cols], test: [test.rows, test.cols] });
   }
   return {
     id: info.id,

@@ -17,14 +17,17 @@ export function isZip(bytes: Uint8Array): boolean {
   return starts(bytes, [0x50, 0x4b, 0x03, 0x04]) || starts(bytes, [0x50, 0x4b, 0x05, 0x06]);
 }
 
-/** A short description of a binary format ("a PNG image", "a zip archive"), or null for unknown or text. */
-export function describeBinary(bytes: Uint8Array): string | null {
+/** Binary formats a wrong file is recognised as; the page says what each one is. */
+export type BinaryFormat = ImageFormat | 'zip' | 'gzip' | 'pdf' | 'office';
+
+/** The binary format of `bytes` ("a PNG image", "a zip archive" in words), or null for unknown or text. */
+export function describeBinary(bytes: Uint8Array): BinaryFormat | null {
   const image = sniffImage(bytes);
-  if (image) return `a ${image.toUpperCase()} image`;
-  if (isZip(bytes)) return 'a zip archive (an Excel .xlsx file is one too)';
-  if (starts(bytes, [0x1f, 0x8b])) return 'gzip-compressed data';
-  if (starts(bytes, [0x25, 0x50, 0x44, 0x46])) return 'a PDF document';
-  if (starts(bytes, [0xd0, 0xcf, 0x11, 0xe0])) return 'an old Excel/Word document';
+  if (image) return image;
+  if (isZip(bytes)) return 'zip';
+  if (starts(bytes, [0x1f, 0x8b])) return 'gzip';
+  if (starts(bytes, [0x25, 0x50, 0x44, 0x46])) return 'pdf';
+  if (starts(bytes, [0xd0, 0xcf, 0x11, 0xe0])) return 'office';
   return null;
 }
 

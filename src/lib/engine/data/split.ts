@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import { Rng } from '../rng';
 
 /**
@@ -6,7 +7,7 @@ import { Rng } from '../rng';
  * Returns index lists in random order.
  */
 export function trainTestSplit(count: number, testFraction: number, seed: number, labels?: ArrayLike<number>): { train: Uint32Array; test: Uint32Array } {
-  if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`test fraction must be in (0, 1), got ${testFraction}`);
+  if (!(testFraction > 0 && testFraction < 1)) throw new EngineError('data.badTestFraction', { value: testFraction });
   const rng = new Rng(seed ^ 0x7e57);
   const groups = new Map<number, number[]>();
   for (let i = 0; i < count; i++) {

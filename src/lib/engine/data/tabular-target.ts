@@ -1,4 +1,3 @@
-import { t } from '../../i18n';
 import { isMissing, parseNumber, type CsvTable } from './csv';
 import type { Task } from './dataset';
 import { DataError } from './errors';
@@ -23,14 +22,14 @@ export function readTarget(table: CsvTable, column: number, rows: number[], task
     const values = new Float64Array(cells.length);
     cells.forEach((cell, k) => {
       const v = parseNumber(cell, decimalComma);
-      if (Number.isNaN(v)) throw new DataError(t.dataErrors.targetNotNumeric(table.fileName, table.lines[rows[k]], name, cell));
+      if (Number.isNaN(v)) throw new DataError('csv.targetNotNumeric', { file: table.fileName, line: table.lines[rows[k]], column: name, value: cell });
       values[k] = v;
     });
     return { values, classNames: [name] };
   }
   const distinct = [...new Set(cells)];
-  if (distinct.length < 2) throw new DataError(t.dataErrors.oneClass(table.fileName, name, distinct[0] ?? '', cells.length));
-  if (distinct.length > LIMITS.maxClasses) throw new DataError(t.dataErrors.tooManyClasses(table.fileName, name, distinct.length, LIMITS.maxClasses));
+  if (distinct.length < 2) throw new DataError('csv.oneClass', { file: table.fileName, column: name, value: distinct[0] ?? '', rows: cells.length });
+  if (distinct.length > LIMITS.maxClasses) throw new DataError('csv.tooManyClasses', { file: table.fileName, column: name, count: distinct.length, max: LIMITS.maxClasses });
   const numbers = distinct.map((c) => parseNumber(c, decimalComma));
   const allNumbers = numbers.every((v) => !Number.isNaN(v));
   const named = classNames && allNumbers && numbers.every((v) => Number.isInteger(v) && v >= 0 && v < classNames.length);

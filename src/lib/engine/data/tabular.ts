@@ -1,7 +1,7 @@
-import { t } from '../../i18n';
 import { isMissing, parseNumber, type CsvTable } from './csv';
 import type { ColumnKind, CsvProfile } from './csv-profile';
 import { splitIndices, type Dataset, type Task } from './dataset';
+import { engineMessage, type EngineMessage } from '../errors';
 import { DataError } from './errors';
 import { meanStd, type FeatureEncoding, type MissingPolicy, type Preprocessing } from './preprocessing';
 import type { ColumnStats } from './preview';
@@ -34,7 +34,7 @@ const MIN_ROWS = 10;
 function checkNumeric(table: CsvTable, profile: CsvProfile, j: number): void {
   const decimalComma = table.delimiter === ';';
   const i = table.rows.findIndex((row) => !isMissing(row[j]) && Number.isNaN(parseNumber(row[j], decimalComma)));
-  if (i >= 0) throw new DataError(t.dataErrors.nonNumeric(table.fileName, table.lines[i], table.header[j], table.rows[i][j], profile.columns[j].numericCount));
+  if (i >= 0) throw new DataError('csv.nonNumeric', { file: table.fileName, line: table.lines[i], column: table.header[j], value: table.rows[i][j], others: profile.columns[j].numericCount });
 }
 
 /** Encoding of one column, fitted on the cells of the fit rows. */
@@ -94,15 +94,15 @@ function columnStats(profile: CsvProfile, opts: TabularOptions): ColumnStats[] {
  * for classes), standardises numeric columns and one-hot encodes categorical ones with statistics of the
  * training rows only. Throws DataError with the file, line, column and value of the first problem.
  */
-export function buildTabular(table: CsvTable, profile: CsvProfile, opts: TabularOptions): { dataset: Dataset; notes: string[] } {
+export function buildTabular(table: CsvTable, profile: CsvProfile, opts: TabularOptions): { dataset: Dataset; notes: EngineMessage[] } {
   const file = table.fileName;
-  if (opts.kinds[opts.target] === 'ignore') throw new DataError(t.dataErrors.targetIgnored(table.header[opts.target]));
+  if (opts.kinds[opts.target] === 'ignore') throw new DataError('csv.targetIgnored', { column: table.header[opts.target] });
   const inputs = opts.kinds.map((k, j) => (j !== opts.target && k !== 'ignore' ? j : -1)).filter((j) => j >= 0);
-  if (inputs.length === 0) throw new DataError(t.dataErrors.noFeatures(file));
+  if (inputs.length === 0) throw new DataError('csv.noFeatures', { file });
   inputs.filter((j) => opts.kinds[j] === 'numeric').forEach((j) => checkNumeric(table, profile, j));
   const { rows, targetMissing, dropped } = keptRows(table, opts.target, inputs, opts.missing === 'drop');
   const target = readTarget(table, opts.target, rows, opts.task, opts.classNames);
-  if (rows.length < MIN_ROWS) throw new DataError(t.dataErrors.tooFewRows(file, rows.length, dropped));
+  if (rows.length < MIN_ROWS) throw new DataError('csv.tooFewRows', { file, rows: rows.length, dropped, min: MIN_ROWS });
   const classification = opts.task === 'classification';
   const split = trainTestSplit(rows.length, opts.testFraction, opts.splitSeed, classification ? target.values : undefined);
   const fitLocal = splitIndices(split.train.length, opts.validationSplit, opts.trainSeed).train;
@@ -136,11 +136,11 @@ export function buildTabular(table: CsvTable, profile: CsvProfile, opts: Tabular
     validationSplit: opts.validationSplit,
     seed: opts.trainSeed,
   };
-  const notes = [
-    ...(targetMissing ? [t.dataNotes.targetMissing(targetMissing)] : []),
-    ...(dropped ? [t.dataNotes.droppedRows(dropped)] : []),
-    ...(filled ? [t.dataNotes.filled(filled)] : []),
-    ...(unseen ? [t.dataNotes.unseenCategories(unseen)] : []),
+  const notes: EngineMessage[] = [
+    ...(targetMissing ? [engineMessage('data.targetMissing', { count: targetMissing })] : []),
+    ...(dropped ? [engineMessage('data.droppedRows', { count: dropped })] : []),
+    ...(filled ? [engineMessage('data.filled', { count: filled })] : []),
+    ...(unseen ? [engineMessage('data.unseenCategories', { count: unseen })] : []),
   ];
   const dataset: Dataset = {
     id: opts.id ?? `csv:${file}`,

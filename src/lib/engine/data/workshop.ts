@@ -1,4 +1,5 @@
 import type { DatasetSummary, Session } from '../session';
+import { EngineError, type EngineMessage } from '../errors';
 import { parseCsv, type CsvTable } from './csv';
 import { profileTable, type CsvProfile } from './csv-profile';
 import { buildImageDataset, type ImageDecoder, type ImageOptions } from './image-dataset';
@@ -13,7 +14,7 @@ export type ImageSource =
 export interface LoadResult {
   summary: DatasetSummary;
   /** Remarks for the user: rows dropped, files skipped, images that would not decode. */
-  notes: string[];
+  notes: EngineMessage[];
 }
 
 /**
@@ -73,7 +74,7 @@ export class DataWorkshop {
 
   private requireTable(slot: TableSlot): KeptTable {
     const kept = this.tables.get(slot);
-    if (!kept) throw new Error('Choose a CSV file first.');
+    if (!kept) throw new EngineError('data.noTable', {});
     return kept;
   }
 }

@@ -4,6 +4,7 @@
  * Pure (no TF.js): the worker loads the result with `loadLayersModelFromFiles`.
  */
 import { unzipSync } from 'fflate';
+import { EngineError, toEngineMessage, type EngineCode, type EngineCodes, type EngineMessage, type WeightRef } from '../errors';
 import { isModelCard, type ModelCard } from '../runs/record';
 import type { LayersModelFiles } from './layers-format';
 import { specBytes, type ModelJson, type WeightSpec } from './quantize';
@@ -17,7 +18,8 @@ export const IMPORT_LIMITS = {
   zipEntries: 500,
 };
 
-export class ImportError extends Error {
+/** A model upload that cannot be imported: a code (`import.*`) and its parameters. */
+export class ImportError<K extends EngineCode = EngineCode> extends EngineError<K> {
   override name = 'ImportError';
 }
 
@@ -31,11 +33,10 @@ export interface ImportedModel {
   files: LayersModelFiles;
   card: ModelCard | null;
   /** Things the user should know that did not stop the import. */
-  notes: string[];
+  notes: EngineMessage[];
   totalWeights: number;
 }
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 const baseName = (path: string) => path.split('/').pop() ?? path;
 const dirName = (path: string) => path.slice(0, path.length - baseName(path).length);
 const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
@@ -47,39 +48,39 @@ function unzip(file: UploadedFile, limits: typeof IMPORT_LIMITS): UploadedFile[]
   try {
     contents = unzipSync(file.bytes, {
       filter: (f) => {
-        if (++entries > limits.zipEntries) throw new ImportError(`${file.name} holds more than ${limits.zipEntries} files: it is not an exported model.`);
+        if (++entries > limits.zipEntries) throw new ImportError('import.tooManyEntries', { file: file.name, max: limits.zipEntries });
         total += f.originalSize;
-        if (total > limits.weightsBytes) throw new ImportError(`${file.name} unpacks to more than ${mb(limits.weightsBytes)}, the most Descent imports.`);
+        if (total > limits.weightsBytes) throw new ImportError('import.unpacksTooLarge', { file: file.name, limit: limits.weightsBytes });
         return !f.name.endsWith('/');
       },
     });
   } catch (err) {
     if (err instanceof ImportError) throw err;
-    throw new ImportError(`${file.name} is not a readable zip archive (${(err as Error).message}).`);
+    throw new ImportError('import.badZip', { file: file.name, detail: (err as Error).message });
   }
   return Object.entries(contents).map(([name, bytes]) => ({ name, bytes }));
 }
 
-function parseJson(file: UploadedFile, what: string): unknown {
+function parseJson(file: UploadedFile, as: 'model' | 'card'): unknown {
   try {
     return JSON.parse(new TextDecoder().decode(file.bytes));
   } catch (err) {
-    throw new ImportError(`${file.name} is not valid JSON, so it cannot be ${what} (${(err as Error).message}).`);
+    throw new ImportError('import.badJson', { file: file.name, as, detail: (err as Error).message });
   }
 }
 
-function checkSpec(spec: unknown, where: string): WeightSpec {
+function checkSpec(spec: unknown, where: WeightRef): WeightSpec {
   const s = spec as Partial<WeightSpec> | null;
-  if (!s || typeof s !== 'object' || typeof s.name !== 'string') throw new ImportError(`${where} has no name: the weights manifest is damaged.`);
+  if (!s || typeof s !== 'object' || typeof s.name !== 'string') throw new ImportError('import.specNoName', where);
   if (!Array.isArray(s.shape) || !s.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new ImportError(`${where} ('${s.name}'): its shape must be a list of non-negative integers, got ${JSON.stringify(s.shape)}.`);
+    throw new ImportError('import.specShape', { ...where, name: s.name, shape: String(JSON.stringify(s.shape)) });
   }
   if (!Number.isFinite(specBytes(s as WeightSpec))) {
-    throw new ImportError(`${where} ('${s.name}'): dtype '${s.quantization?.dtype ?? s.dtype}' is not supported (float32, int32, bool; quantised uint8, uint16, float16).`);
+    throw new ImportError('import.specDtype', { ...where, name: s.name, dtype: String(s.quantization?.dtype ?? s.dtype) });
   }
   const q = s.quantization;
   if (q && q.dtype !== 'float16' && !(Number.isFinite(q.scale) && Number.isFinite(q.min))) {
-    throw new ImportError(`${where} ('${s.name}'): ${q.dtype} quantisation needs numeric scale and min.`);
+    throw new ImportError('import.specQuantisation', { ...where, name: s.name, dtype: q.dtype });
   }
   return s as WeightSpec;
 }
@@ -87,80 +88,82 @@ function checkSpec(spec: unknown, where: string): WeightSpec {
 /** Checks that `json` is a TF.js layers model and returns its manifest. */
 export function checkModelJson(json: unknown, fileName: string): ModelJson {
   const j = json as Partial<ModelJson> & { format?: string };
-  if (isModelCard(json)) throw new ImportError(`${fileName} is a Descent model card, not a model: choose model.json and its weights file(s), or the whole .zip.`);
-  if (!j || typeof j !== 'object' || Array.isArray(j)) throw new ImportError(`${fileName} is not a TF.js model: it holds ${Array.isArray(j) ? 'a list' : typeof j}, not an object with modelTopology and weightsManifest.`);
-  if (j.format === 'graph-model') throw new ImportError(`${fileName} is a TF.js graph model (converted from a SavedModel): only layers models can be evaluated and trained here.`);
+  if (isModelCard(json)) throw new ImportError('import.isCard', { file: fileName });
+  if (!j || typeof j !== 'object' || Array.isArray(j)) throw new ImportError('import.notObject', { file: fileName, holds: Array.isArray(j) ? 'list' : typeof j });
+  if (j.format === 'graph-model') throw new ImportError('import.graphModel', { file: fileName });
   if (!j.modelTopology || !j.weightsManifest) {
-    const keys = Object.keys(j).slice(0, 5).join(', ') || 'nothing';
-    throw new ImportError(`${fileName} is not a TF.js layers model: it has no ${!j.modelTopology ? 'modelTopology' : 'weightsManifest'} (it holds ${keys}).`);
+    throw new ImportError('import.missingKey', { file: fileName, key: !j.modelTopology ? 'modelTopology' : 'weightsManifest', keys: Object.keys(j).slice(0, 5) });
   }
   const topology = j.modelTopology as { class_name?: unknown; model_config?: { class_name?: unknown } };
   if (typeof topology !== 'object' || (typeof topology.class_name !== 'string' && typeof topology.model_config?.class_name !== 'string')) {
-    throw new ImportError(`${fileName}: modelTopology has no class_name, so it does not describe a Keras/TF.js layers model.`);
+    throw new ImportError('import.noClassName', { file: fileName });
   }
-  if (!Array.isArray(j.weightsManifest) || j.weightsManifest.length === 0) throw new ImportError(`${fileName}: weightsManifest must be a non-empty list of weight groups.`);
+  if (!Array.isArray(j.weightsManifest) || j.weightsManifest.length === 0) throw new ImportError('import.emptyManifest', { file: fileName });
   j.weightsManifest.forEach((g, i) => {
     if (!g || !Array.isArray(g.paths) || !g.paths.every((p) => typeof p === 'string') || !Array.isArray(g.weights)) {
-      throw new ImportError(`${fileName}: weight group ${i + 1} of the manifest needs a list of paths and a list of weights.`);
+      throw new ImportError('import.badGroup', { file: fileName, group: i + 1 });
     }
-    g.weights.forEach((w, k) => checkSpec(w, `${fileName}: weight ${k + 1} of group ${i + 1}`));
+    g.weights.forEach((w, k) => checkSpec(w, { file: fileName, weight: k + 1, group: i + 1 }));
   });
   return j as ModelJson;
 }
 
 function findModelJson(files: UploadedFile[]): UploadedFile {
   const named = files.filter((f) => baseName(f.name) === 'model.json');
-  if (named.length > 1) throw new ImportError(`Found ${named.length} files named model.json: import one model at a time.`);
+  if (named.length > 1) throw new ImportError('import.manyModelJson', { count: named.length });
   if (named.length === 1) return named[0];
   const json = files.filter((f) => f.name.endsWith('.json') && baseName(f.name) !== 'model-card.json');
   if (json.length === 1) return json[0];
-  throw new ImportError(`No model.json among ${files.map((f) => baseName(f.name)).join(', ') || 'the chosen files'}: choose the exported .zip, or model.json with its weights file(s).`);
+  throw new ImportError('import.noModelJson', { files: files.map((f) => baseName(f.name)) });
 }
 
-function readCard(files: UploadedFile[], notes: string[]): ModelCard | null {
+function readCard(files: UploadedFile[], notes: EngineMessage[]): ModelCard | null {
   const file = files.find((f) => baseName(f.name) === 'model-card.json');
   if (!file) return null;
   try {
-    const card = parseJson(file, 'read as a model card');
+    const card = parseJson(file, 'card');
     if (isModelCard(card)) return card;
-    notes.push('model-card.json is not a Descent model card; it was ignored.');
+    notes.push({ code: 'import.cardIgnored', params: {} });
   } catch (err) {
-    notes.push(`${(err as Error).message} It was ignored.`);
+    notes.push({ code: 'import.cardUnreadable', params: { problem: toEngineMessage(err) } });
   }
   return null;
 }
 
 /** Validates the chosen files and returns one model (weights joined in manifest order) and its card, if any. */
 export function readModelUpload(uploaded: UploadedFile[], limits = IMPORT_LIMITS): ImportedModel {
-  if (uploaded.length === 0) throw new ImportError('Choose a model: the exported .zip, or model.json with its weights file(s).');
+  if (uploaded.length === 0) throw new ImportError('import.noFiles', {});
   for (const f of uploaded) {
-    if (f.bytes.length > limits.fileBytes) throw new ImportError(`${f.name} is ${mb(f.bytes.length)}; the largest file Descent imports is ${mb(limits.fileBytes)}.`);
+    if (f.bytes.length > limits.fileBytes) throw new ImportError('import.fileTooLarge', { file: f.name, bytes: f.bytes.length, limit: limits.fileBytes });
   }
-  const files = uploaded.flatMap((f) => (isZip(f.bytes) ? unzip(f, limits) : f.name.toLowerCase().endsWith('.zip') ? bad(`${f.name} is not a zip archive (it does not start like one).`) : [f]));
+  const files = uploaded.flatMap((f) => (isZip(f.bytes) ? unzip(f, limits) : f.name.toLowerCase().endsWith('.zip') ? bad('import.notZip', { file: f.name }) : [f]));
   const modelFile = findModelJson(files);
-  if (modelFile.bytes.length > limits.modelJsonBytes) throw new ImportError(`${modelFile.name} is ${mb(modelFile.bytes.length)}: too large for a model description (the limit is ${mb(limits.modelJsonBytes)}).`);
-  const json = checkModelJson(parseJson(modelFile, 'read as a model'), baseName(modelFile.name));
+  if (modelFile.bytes.length > limits.modelJsonBytes) throw new ImportError('import.modelJsonTooLarge', { file: modelFile.name, bytes: modelFile.bytes.length, limit: limits.modelJsonBytes });
+  const json = checkModelJson(parseJson(modelFile, 'model'), baseName(modelFile.name));
   const dir = dirName(modelFile.name);
-  const notes: string[] = [];
+  const notes: EngineMessage[] = [];
   const parts: Uint8Array[] = [];
   json.weightsManifest.forEach((group, i) => {
     const shardFiles = group.paths.map((p) => {
       const name = p.replace(/^\.\//, '');
       const f = files.find((x) => x.name === dir + name) ?? files.find((x) => baseName(x.name) === baseName(name));
-      if (!f) throw new ImportError(`model.json needs the weights file '${name}', which is not among the chosen files.`);
+      if (!f) throw new ImportError('import.missingWeights', { name });
       return f;
     });
     const expected = group.weights.reduce((s, w) => s + specBytes(w), 0);
     const actual = shardFiles.reduce((s, f) => s + f.bytes.length, 0);
     if (actual !== expected) {
-      throw new ImportError(
-        `The weights file${shardFiles.length > 1 ? 's' : ''} ${shardFiles.map((f) => baseName(f.name)).join(', ')} hold${shardFiles.length > 1 ? '' : 's'} ${actual.toLocaleString('en')} bytes, but model.json describes ${expected.toLocaleString('en')} bytes of weights${json.weightsManifest.length > 1 ? ` in group ${i + 1}` : ''}: the files are truncated, or belong to another model.`,
-      );
+      throw new ImportError('import.weightsSize', {
+        files: shardFiles.map((f) => baseName(f.name)),
+        actual,
+        expected,
+        group: json.weightsManifest.length > 1 ? i + 1 : null,
+      });
     }
     parts.push(...shardFiles.map((f) => f.bytes));
   });
   const total = parts.reduce((s, p) => s + p.length, 0);
-  if (total > limits.weightsBytes) throw new ImportError(`The weights take ${mb(total)}; the most Descent imports is ${mb(limits.weightsBytes)}.`);
+  if (total > limits.weightsBytes) throw new ImportError('import.weightsTooLarge', { bytes: total, limit: limits.weightsBytes });
   const weights = new Uint8Array(total);
   let at = 0;
   for (const p of parts) {
@@ -172,6 +175,6 @@ export function readModelUpload(uploaded: UploadedFile[], limits = IMPORT_LIMITS
   return { files: { modelJson, weights: weights.buffer, weightsFileName: 'model.weights.bin' }, card: readCard(files, notes), notes, totalWeights: specs.length };
 }
 
-function bad(message: string): never {
-  throw new ImportError(message);
+function bad<K extends EngineCode>(code: K, params: EngineCodes[K]): never {
+  throw new ImportError(code, params);
 }

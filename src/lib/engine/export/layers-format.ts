@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 
 /** A model in TF.js layers format, as the files `tf.loadLayersModel` reads. */
@@ -17,7 +18,7 @@ export async function saveLayersModel(model: tf.LayersModel, weightsFileName = '
   let saved: LayersModelFiles | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
-      if (!artifacts.weightData || !artifacts.weightSpecs) throw new Error('the model has no weights to save');
+      if (!artifacts.weightData || !artifacts.weightSpecs) throw new EngineError('export.noWeights', {});
       const weights = tf.io.CompositeArrayBuffer.join(artifacts.weightData);
       const modelJson = {
         modelTopology: artifacts.modelTopology,

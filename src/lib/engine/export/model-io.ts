@@ -12,9 +12,7 @@ export function checkModelFitsData(model: tf.LayersModel, dataset: Dataset): voi
   const input = model.inputs[0].shape.slice(1);
   const same = input.length === dataset.inputShape.length && input.every((d, i) => d === null || d === dataset.inputShape[i]);
   if (!same) {
-    throw new ModelSpecError(
-      `This model takes inputs of shape [${input.join(', ')}], but ${dataset.name} has examples of shape [${dataset.inputShape.join(', ')}]. Load the data it was trained on.`,
-    );
+    throw new ModelSpecError('model.inputShape', { modelShape: input, dataset: dataset.name, dataShape: dataset.inputShape });
   }
   checkOutputFits(model, dataset.numClasses);
 }
@@ -25,7 +23,7 @@ export async function loadForDataset(files: LayersModelFiles, dataset: Dataset):
   try {
     model = await loadLayersModelFromFiles(files);
   } catch (err) {
-    throw new ModelSpecError(`TF.js could not build the model from model.json: ${(err as Error).message}`);
+    throw new ModelSpecError('model.notBuildable', { detail: (err as Error).message });
   }
   try {
     checkModelFitsData(model, dataset);

@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 
 /**
@@ -17,7 +18,7 @@ function conv2dBackpropFilter({ inputs, attrs }: { inputs: tf.NamedTensorInfoMap
     dimRoundingMode?: 'floor' | 'round' | 'ceil';
     filterShape: [number, number, number, number];
   };
-  if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter (WASM): only channels-last data is supported.');
+  if (dataFormat === 'NCHW') throw new EngineError('backend.channelsLastOnly', {});
   const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
   const [kh, kw] = filterShape;
   const { top, bottom, left, right } = info.padInfo;

@@ -1,3 +1,5 @@
+import { EngineError } from '../errors';
+
 /**
  * The top two principal directions of a weight trajectory (Li et al. 2018, §7): with snapshots
  * θ₀ … θₙ and the final weights θ*, the rows of D are θₖ − θ*; its top right-singular vectors are
@@ -44,7 +46,7 @@ export function trajectoryPca(snapshots: Float32Array[], final: Float32Array): T
   const gram = new Float64Array(n * n);
   for (let i = 0; i < n; i++) for (let j = i; j < n; j++) gram[i * n + j] = gram[j * n + i] = dot(diffs[i], diffs[j]);
   const trace = diffs.reduce((s, _, i) => s + gram[i * n + i], 0);
-  if (n < 2 || !(trace > 0)) throw new RangeError('The trajectory needs at least two snapshots that differ from the final weights.');
+  if (n < 2 || !(trace > 0)) throw new EngineError('landscape.pcaFlat', {});
   const first = topEigen(gram, n);
   const deflated = gram.map((x, k) => x - first.value * first.vector[Math.floor(k / n)] * first.vector[k % n]);
   const second = topEigen(deflated, n);

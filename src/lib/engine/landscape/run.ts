@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 import { featureSize, gatherBatch, type Dataset } from '../data/dataset';
 import type { Domain } from '../lab/surfaces';
@@ -74,14 +75,14 @@ export async function computeLandscape(
   onProgress: (fraction: number) => void,
   shouldStop: () => boolean,
 ): Promise<LandscapeResult | null> {
-  if (!(Number.isInteger(options.size) && options.size >= 5 && options.size <= 101)) throw new RangeError(`grid size must be an integer from 5 to 101, got ${options.size}`);
-  if (!(options.range > 0)) throw new RangeError(`range must be positive, got ${options.range}`);
+  if (!(Number.isInteger(options.size) && options.size >= 5 && options.size <= 101)) throw new EngineError('landscape.badSize', { value: options.size, min: 5, max: 101 });
+  if (!(options.range > 0)) throw new EngineError('landscape.badRange', { value: options.range });
   const t0 = performance.now();
   const layout = weightLayout(model);
   const center = await flattenWeights(model);
   let d1: Float32Array, d2: Float32Array, path: Float64Array, domain: Domain, explained: [number, number] | undefined;
   if (options.method === 'pca') {
-    if (snapshots.length < 3) throw new RangeError(`PCA directions need the weights of at least two epochs; this run has ${Math.max(0, snapshots.length - 1)}. Train longer or use random directions.`);
+    if (snapshots.length < 3) throw new EngineError('landscape.pcaNeedsEpochs', { epochs: Math.max(0, snapshots.length - 1) });
     const pca = trajectoryPca(snapshots, center);
     [d1, d2] = pca.directions;
     path = pca.coords;

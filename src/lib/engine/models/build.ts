@@ -9,7 +9,7 @@ function createLayer(spec: LayerSpec, index: number, seed: number, inputShape?: 
       return tf.layers.flatten({ ...first, name });
     case 'dense':
       if (!(Number.isInteger(spec.units) && spec.units > 0)) {
-        throw new ModelSpecError(`Layer ${index + 1} (dense): units must be a positive integer, got ${spec.units}.`);
+        throw new ModelSpecError('model.badUnits', { layer: index + 1, units: spec.units });
       }
       return tf.layers.dense({
         ...first,
@@ -21,7 +21,7 @@ function createLayer(spec: LayerSpec, index: number, seed: number, inputShape?: 
       });
     case 'dropout':
       if (!(spec.rate >= 0 && spec.rate < 1)) {
-        throw new ModelSpecError(`Layer ${index + 1} (dropout): rate must be in [0, 1), got ${spec.rate}.`);
+        throw new ModelSpecError('model.badRate', { layer: index + 1, rate: spec.rate });
       }
       return tf.layers.dropout({ ...first, name, rate: spec.rate, seed: seed + index });
     case 'conv2d':
@@ -48,14 +48,14 @@ function createLayer(spec: LayerSpec, index: number, seed: number, inputShape?: 
  * The caller owns the model and must `dispose()` it.
  */
 export function buildModel(spec: ModelSpec, inputShape: number[], seed: number): tf.Sequential {
-  if (spec.layers.length === 0) throw new ModelSpecError('The model has no layers.');
+  if (spec.layers.length === 0) throw new ModelSpecError('model.empty', {});
   const model = tf.sequential({ name: 'descent_model' });
   try {
     spec.layers.forEach((layer, i) => model.add(createLayer(layer, i, seed, i === 0 ? inputShape : undefined)));
   } catch (err) {
     model.dispose();
     if (err instanceof ModelSpecError) throw err;
-    throw new ModelSpecError(`The model does not fit the data of shape [${inputShape.join(', ')}]: ${(err as Error).message}`);
+    throw new ModelSpecError('model.doesNotFit', { shape: inputShape, detail: (err as Error).message });
   }
   return model;
 }
@@ -79,8 +79,6 @@ export function checkOutputFits(model: tf.LayersModel, numClasses: number): void
   const out = model.outputs[0].shape;
   const last = model.layers[model.layers.length - 1];
   if (out.length !== 2 || out[1] !== numClasses) {
-    throw new ModelSpecError(
-      `The last layer (${last.name}) outputs shape [${out.slice(1).join(', ')}] but the data has ${numClasses} classes: it must output [${numClasses}].`,
-    );
+    throw new ModelSpecError('model.outputClasses', { name: last.name, shape: out.slice(1), classes: numClasses });
   }
 }

@@ -1,7 +1,7 @@
-import { t } from '../../i18n';
+import type { EngineMessage } from '../errors';
 import type { Task } from '../data/dataset';
 import type { LossName } from '../train/losses';
-import { inferShapes, layerLabel, type ShapeReport } from './shapes';
+import { inferShapes, layerRef, shapeProblem as problem, type ShapeCode, type ShapeReport } from './shapes';
 import type { LayerSpec } from './spec';
 
 /** What a model must fit: the data's example shape and task. */
@@ -18,24 +18,24 @@ export const TASK_LOSSES: Record<Task, readonly LossName[]> = {
 };
 
 /** A loss that does not fit the task, as a message; null when it fits. */
-export function lossProblem(loss: LossName | undefined, task: Task): string | null {
+export function lossProblem(loss: LossName | undefined, task: Task): EngineMessage<'shape.lossTask'> | null {
   if (!loss || TASK_LOSSES[task].includes(loss)) return null;
-  return t.shapeErrors.lossTask(t.editor.losses[loss], task, TASK_LOSSES[task].map((l) => t.editor.losses[l]).join(' or '));
+  return { code: 'shape.lossTask', params: { loss, task, fits: [...TASK_LOSSES[task]] } };
 }
 
 /** Checks the last layer against the task: [classes] with softmax, or [1] without it. */
-function outputProblem(layers: LayerSpec[], report: ShapeReport, data: DataShape): string | null {
+function outputProblem(layers: LayerSpec[], report: ShapeReport, data: DataShape): EngineMessage<ShapeCode> | null {
   const i = layers.length - 1;
   const last = layers[i];
-  const label = layerLabel(last, i);
+  const label = layerRef(last, i);
   const shape = report.layers[i].outputShape;
-  if (last.type !== 'dense') return t.shapeErrors.lastNotDense(label);
+  if (last.type !== 'dense') return problem('shape.lastNotDense', label);
   if (data.task === 'classification') {
-    if (shape.length !== 1 || shape[0] !== data.numClasses) return t.shapeErrors.outputClasses(label, shape, data.numClasses);
-    if (last.activation !== 'softmax') return t.shapeErrors.needsSoftmax(label, last.activation);
+    if (shape.length !== 1 || shape[0] !== data.numClasses) return problem('shape.outputClasses', { ...label, shape, classes: data.numClasses });
+    if (last.activation !== 'softmax') return problem('shape.needsSoftmax', { ...label, activation: last.activation });
   } else {
-    if (shape.length !== 1 || shape[0] !== 1) return t.shapeErrors.outputRegression(label, shape);
-    if (last.activation === 'softmax') return t.shapeErrors.softmaxRegression(label);
+    if (shape.length !== 1 || shape[0] !== 1) return problem('shape.outputRegression', { ...label, shape });
+    if (last.activation === 'softmax') return problem('shape.softmaxRegression', label);
   }
   return null;
 }
@@ -49,7 +49,7 @@ export function checkModelFits(layers: LayerSpec[], data: DataShape, loss?: Loss
   const report = inferShapes(layers, data.inputShape);
   if (report.error) return report;
   const output = outputProblem(layers, report, data);
-  if (output) return { ...report, error: { index: layers.length - 1, message: output } };
+  if (output) return { ...report, error: { index: layers.length - 1, ...output } };
   const lossError = lossProblem(loss, data.task);
-  return lossError ? { ...report, error: { index: -1, message: lossError } } : report;
+  return lossError ? { ...report, error: { index: -1, ...lossError } } : report;
 }

@@ -1,4 +1,4 @@
-import { t } from '../../i18n';
+import type { EngineCodes, EngineMessage, LayerRef } from '../errors';
 import type { LayerSpec } from './spec';
 
 /** One layer's output shape (without the batch dimension) and parameter count, as TF.js will build it. */
@@ -11,18 +11,31 @@ export interface InferredLayer {
 export interface ShapeReport {
   layers: InferredLayer[];
   totalParams: number;
-  error?: { index: number; message: string };
+  error?: ShapeProblem;
 }
+
+/** Codes of the shape checks (the editor shows them under the layer they name). */
+export type ShapeCode = Extract<keyof EngineCodes, `shape.${string}`>;
+
+/** The first reason the model cannot train: the layer (`index`, -1 for the model as a whole) and why. */
+export type ShapeProblem = { index: number } & EngineMessage<ShapeCode>;
 
 const MAX_SIZE = 100_000;
 
-/** "Layer 3 (Conv2D)": how messages name a layer (1-based, as the editor numbers them). */
-export function layerLabel(layer: LayerSpec, index: number): string {
-  return t.shapeErrors.layer(index + 1, t.layerNames[layer.type]);
+/** How messages name a layer: 1-based, as the editor numbers them ("Layer 3 (Conv2D)"). */
+export function layerRef(layer: LayerSpec, index: number): LayerRef {
+  return { layer: index + 1, type: layer.type };
 }
 
-function checkInt(label: string, field: string, value: number, max = MAX_SIZE): string | null {
-  return Number.isInteger(value) && value >= 1 && value <= max ? null : t.shapeErrors.badInteger(label, field, value, max);
+/** A shape problem as a message, typed by its code. */
+export function shapeProblem<K extends ShapeCode>(code: K, params: EngineCodes[K]): EngineMessage<ShapeCode> {
+  return { code, params } as EngineMessage<ShapeCode>;
+}
+
+type IntField = EngineCodes['shape.badInteger']['field'];
+
+function checkInt(ref: LayerRef, field: IntField, value: number, max = MAX_SIZE): EngineMessage<ShapeCode> | null {
+  return Number.isInteger(value) && value >= 1 && value <= max ? null : shapeProblem('shape.badInteger', { ...ref, field, value, max });
 }
 
 /** Output size of a sliding window along one axis (TF.js / Keras convention). */
@@ -31,32 +44,32 @@ function windowOut(size: number, window: number, stride: number, padding: 'valid
 }
 
 /** Output shape and parameters of one layer, or a message saying why it cannot take `input`. */
-function inferLayer(layer: LayerSpec, index: number, input: number[]): InferredLayer | string {
-  const label = layerLabel(layer, index);
+function inferLayer(layer: LayerSpec, index: number, input: number[]): InferredLayer | EngineMessage<ShapeCode> {
+  const label = layerRef(layer, index);
   const last = input[input.length - 1];
   switch (layer.type) {
     case 'dense':
-      if (input.length !== 1) return t.shapeErrors.needsFlat(label, input);
+      if (input.length !== 1) return shapeProblem('shape.needsFlat', { ...label, shape: input });
       return checkInt(label, 'units', layer.units) ?? { outputShape: [layer.units], params: last * layer.units + layer.units };
     case 'flatten':
-      if (input.length === 1) return t.shapeErrors.alreadyFlat(label, input);
+      if (input.length === 1) return shapeProblem('shape.alreadyFlat', { ...label, shape: input });
       return { outputShape: [input.reduce((a, b) => a * b, 1)], params: 0 };
     case 'dropout':
-      if (!(layer.rate >= 0 && layer.rate < 1)) return t.shapeErrors.badRate(label, layer.rate);
+      if (!(layer.rate >= 0 && layer.rate < 1)) return shapeProblem('shape.badRate', { ...label, value: layer.rate });
       return { outputShape: input, params: 0 };
     case 'batchNormalization':
       // gamma, beta, moving mean and moving variance per channel (Keras counts all four).
       return { outputShape: input, params: 4 * last };
     case 'conv2d':
     case 'maxPooling2d': {
-      if (input.length !== 3) return t.shapeErrors.needsImage(label, input, index === 0);
+      if (input.length !== 3) return shapeProblem('shape.needsImage', { ...label, shape: input, first: index === 0 });
       const conv = layer.type === 'conv2d';
       const window = conv ? layer.kernelSize : layer.poolSize;
       const bad =
-        (conv ? checkInt(label, 'filters', layer.filters) : null) ?? checkInt(label, conv ? 'kernel size' : 'pool size', window, 64) ?? checkInt(label, 'stride', layer.strides, 64);
+        (conv ? checkInt(label, 'filters', layer.filters) : null) ?? checkInt(label, conv ? 'kernelSize' : 'poolSize', window, 64) ?? checkInt(label, 'strides', layer.strides, 64);
       if (bad) return bad;
       const [h, w, c] = input;
-      if (layer.padding === 'valid' && (h < window || w < window)) return t.shapeErrors.tooSmall(label, input, window);
+      if (layer.padding === 'valid' && (h < window || w < window)) return shapeProblem('shape.tooSmall', { ...label, shape: input, window });
       const out = [windowOut(h, window, layer.strides, layer.padding), windowOut(w, window, layer.strides, layer.padding)];
       return conv ? { outputShape: [...out, layer.filters], params: window * window * c * layer.filters + layer.filters } : { outputShape: [...out, c], params: 0 };
     }
@@ -70,10 +83,10 @@ function inferLayer(layer: LayerSpec, index: number, input: number[]): InferredL
 export function inferShapes(layers: LayerSpec[], inputShape: number[]): ShapeReport {
   const out: InferredLayer[] = [];
   let shape = inputShape;
-  if (layers.length === 0) return { layers: out, totalParams: 0, error: { index: -1, message: t.shapeErrors.empty } };
+  if (layers.length === 0) return { layers: out, totalParams: 0, error: { index: -1, code: 'shape.empty', params: {} } };
   for (let i = 0; i < layers.length; i++) {
     const result = inferLayer(layers[i], i, shape);
-    if (typeof result === 'string') return { layers: out, totalParams: out.reduce((s, l) => s + l.params, 0), error: { index: i, message: result } };
+    if ('code' in result) return { layers: out, totalParams: out.reduce((s, l) => s + l.params, 0), error: { index: i, ...result } };
     out.push(result);
     shape = result.outputShape;
   }

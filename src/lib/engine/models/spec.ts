@@ -1,3 +1,4 @@
+import { EngineError, type EngineCode } from '../errors';
 /** Models as plain JSON specs (no TF.js here, so the page can import it without the engine). */
 export type Activation = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu' | 'selu';
 
@@ -50,6 +51,7 @@ export interface ModelSummary {
   inputShape: number[];
 }
 
-export class ModelSpecError extends Error {
+/** A model that cannot be built or used on the data: a code (`model.*`, `shape.*`) and its parameters. */
+export class ModelSpecError<K extends EngineCode = EngineCode> extends EngineError<K> {
   override name = 'ModelSpecError';
 }

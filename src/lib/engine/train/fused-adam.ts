@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_WASM_PLAIN, ADAM_WASM_SHARED } from '../kernels/adam-wasm';
 
@@ -137,7 +138,7 @@ function adamKernel(): AdamKernel | null {
 
 function heapOffset(t: tf.Tensor): number {
   const offset = (tf.backend() as unknown as WasmBackendLike).dataIdMap.get(t.dataId)?.memoryOffset;
-  if (offset == null) throw new Error('fused Adam: a tensor is not on the WASM heap');
+  if (offset == null) throw new EngineError('train.fusedAdamHeap', {});
   return offset;
 }
 
@@ -157,7 +158,7 @@ function cpuValues(t: tf.Tensor): Float32Array | null {
 
 function hostArray(t: tf.Tensor): Float32Array {
   const values = cpuValues(t);
-  if (!values) throw new Error('fused Adam: a tensor is not in the CPU backend’s memory');
+  if (!values) throw new EngineError('train.fusedAdamCpu', {});
   return values;
 }
 

@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 import { FusedAdamOptimizer } from './fused-adam';
 
@@ -9,7 +10,7 @@ import type { OptimizerName } from './config';
  */
 export function createOptimizer(name: OptimizerName, learningRate: number, stock = false): tf.Optimizer {
   if (!(learningRate > 0 && Number.isFinite(learningRate))) {
-    throw new RangeError(`learning rate must be a positive number, got ${learningRate}`);
+    throw new EngineError('train.badLearningRate', { value: learningRate });
   }
   switch (name) {
     case 'sgd':

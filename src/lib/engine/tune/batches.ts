@@ -1,3 +1,4 @@
+import { EngineError } from '../errors';
 import { featureSize, gatherBatch, type Dataset } from '../data/dataset';
 import { Rng } from '../rng';
 
@@ -29,7 +30,7 @@ export class BatchSource {
 
   /** Fills the first `batch` rows of `x`/`y` with the next examples. */
   next(batch: number): void {
-    if (batch > this.indices.length) throw new RangeError(`batch ${batch} is larger than the ${this.indices.length} examples`);
+    if (batch > this.indices.length) throw new EngineError('tune.batchTooLarge', { batch, examples: this.indices.length });
     if (this.position + batch > this.order.length) {
       this.rng.permutation(this.order);
       for (let i = 0; i < this.order.length; i++) this.order[i] = this.indices[this.order[i]];

@@ -1,3 +1,5 @@
+import { EngineError } from '../errors';
+
 /**
  * Gradient noise scale B_simple = tr(Σ)/|G|² (McCandlish et al. 2018, appendix A), from squared gradient
  * norms measured at a small and a big batch size. Pure arithmetic, unit-tested on synthetic gradients.
@@ -24,7 +26,7 @@ export interface NoiseScaleEstimate {
  * tr(Σ) ≈ (|G_small|² − |G_big|²)/(1/B_small − 1/B_big).
  */
 export function estimateNoiseScale(samples: readonly NoiseSample[], small: number, big: number): NoiseScaleEstimate {
-  if (!(big > small && small > 0) || samples.length === 0) throw new RangeError('needs samples and 0 < small < big');
+  if (!(big > small && small > 0) || samples.length === 0) throw new EngineError('tune.noiseScaleInput', {});
   let g = 0;
   let s = 0;
   for (const { small: gs, big: gb } of samples) {
