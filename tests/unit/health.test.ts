@@ -11,6 +11,8 @@ import type { MonitorEvent } from '../../src/lib/engine/train/monitor-events';
 import { loadMnist, slice, useCpu } from './helpers';
 import { MemoryRunStore } from './memory-store';
 import { mnistSession, SMALL_CONFIG } from './fixtures';
+import type { EngineMessage } from '../../src/lib/engine/errors';
+import { describe as wordOf } from '../../src/lib/i18n/engine-text';
 
 beforeAll(useCpu);
 
@@ -67,9 +69,13 @@ describe('training health', () => {
     const { events, result, health, model } = await monitored(8, () => leaked.push(tf.keep(tf.scalar(1))));
     expect(result.epochs).toBe(4);
     expect(health.halt?.reason).toBe('leak');
-    const error = events.find((e) => e.kind === 'error') as { message: string };
-    const counts = /\((\d+) → (\d+) → (\d+)\)/.exec(error.message)!.slice(1).map(Number);
-    expect(error.message).toMatch(/^Memory leak: the number of tensors grew at the end of each of the last 2 epochs \(/);
+    const error = events.find((e) => e.kind === 'error') as { message: EngineMessage<'train.leak'> };
+    expect(error.message).toMatchObject({ code: 'train.leak', params: { epochs: 2 } });
+    const counts = error.message.params.counts;
+    expect(counts).toHaveLength(3);
+    expect(wordOf(error.message)).toBe(
+      `Memory leak: the number of tensors grew at the end of each of the last 2 epochs (${counts.join(' → ')}). A run that keeps allocating would exhaust the memory, so it was stopped; this is a bug in the training code, please report it.`,
+    );
     expect(counts[1] - counts[0]).toBe(1);
     expect(counts[2] - counts[1]).toBe(1);
     tf.dispose(leaked);
@@ -83,7 +89,7 @@ describe('training health', () => {
     expect(result.epochs).toBe(2);
     expect(health.halt).toMatchObject({ reason: 'non-finite', epoch: 2 });
     // The message names the layer that was poisoned.
-    expect((events.find((e) => e.kind === 'error') as { message: string }).message).toBe(
+    expect(wordOf((events.find((e) => e.kind === 'error') as { message: EngineMessage }).message)).toBe(
       `The weights of layer ${model.layers[2].name} hold NaN or infinite values after epoch 2. Try a lower learning rate.`,
     );
     model.dispose();
@@ -113,7 +119,8 @@ describe('early stopping', () => {
     expect(early.restoreBest(model)).toBe(true);
     expect(model.getWeights()[0].dataSync()[0]).toBe(2);
     expect(bestWeights![0]).toBe(2);
-    expect(early.message(true)).toBe('Stopped early after epoch 4: the validation loss had not improved for 2 epochs (best 0.8000 at epoch 2). The weights of epoch 2 were restored.');
+    expect(early.message(true)).toEqual({ code: 'train.earlyStopped', params: { epoch: 4, patience: 2, best: { loss: 0.8, epoch: 2 }, restored: true } });
+    expect(wordOf(early.message(true))).toBe('Stopped early after epoch 4: the validation loss had not improved for 2 epochs (best 0.8000 at epoch 2). The weights of epoch 2 were restored.');
     model.dispose();
   });
 
@@ -136,7 +143,7 @@ describe('early stopping', () => {
     expect(result.epochs).toBeLessThan(40);
     const record = store.runs.get('es')!;
     expect(record.halt?.reason).toBe('early-stop');
-    expect(record.halt?.message).toMatch(/^Stopped early after epoch \d+: the validation loss had not improved for 2 epochs \(best [\d.]+ at epoch \d+\)\. The weights of epoch \d+ were restored\.$/);
+    expect(wordOf(record.halt!.message)).toMatch(/^Stopped early after epoch \d+: the validation loss had not improved for 2 epochs \(best [\d.]+ at epoch \d+\)\. The weights of epoch \d+ were restored\.$/);
     expect(record.status).toBe('done');
     // The stored final weights are the best epoch's.
     const last = store.checkpoints.get('es/last')!.files;

@@ -6,6 +6,7 @@ import type { TrainConfig } from '../../src/lib/engine/train/config';
 import { useCpu } from './helpers';
 import { MemoryRunStore } from './memory-store';
 import { mnistSession, recordedRun, SMALL_CONFIG } from './fixtures';
+import { describe as wordOf } from '../../src/lib/i18n/engine-text';
 
 beforeAll(useCpu);
 
@@ -78,7 +79,8 @@ describe('recorded runs', () => {
     expect(result.epochs).toBe(3);
     const ck = checkpoints(events);
     expect(ck.map((c) => [c.epoch, c.saved])).toEqual([[0, true], [1, false], [2, false], [3, true], [3, true]]);
-    expect(ck[1].message).toBe('Browser storage is full: epoch 1 of this run is not saved yet. Delete old runs (or their weights) in Runs; the next epoch retries.');
+    expect(ck[1].message).toEqual({ code: 'train.storageFull', params: { epoch: 1 } });
+    expect(wordOf(ck[1].message!)).toBe('Browser storage is full: epoch 1 of this run is not saved yet. Delete old runs (or their weights) in Runs; the next epoch retries.');
     expect(store.runs.get('full')).toMatchObject({ status: 'done', completedEpochs: 3 });
     expect(store.checkpoints.get('full/last')?.epoch).toBe(3);
   });

@@ -8,6 +8,7 @@ import { evaluate } from '../../src/lib/engine/train/evaluate';
 import type { TrainEvent } from '../../src/lib/engine/train/events';
 import { Trainer } from '../../src/lib/engine/train/loop';
 import { loadMnist, slice, useCpu } from './helpers';
+import { describe as wordOf } from '../../src/lib/i18n/engine-text';
 
 beforeAll(useCpu);
 
@@ -99,7 +100,7 @@ describe('divergence guard', () => {
     expect(result.epochs).toBe(0);
     const error = events.find((e) => e.kind === 'error');
     expect(error).toMatchObject({ kind: 'error', diverged: true });
-    expect(error && 'message' in error && error.message).toMatch(/at learning rate 10: .*Try a learning rate 10× lower/);
+    expect(error && 'message' in error && wordOf(error.message)).toMatch(/at learning rate 10: .*Try a learning rate 10× lower/);
     model.dispose();
   });
 

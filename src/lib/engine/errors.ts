@@ -131,13 +131,13 @@ export interface EngineCodes {
   // Export
   'export.noWeights': Record<string, never>;
   // Training settings (each invalid field of a TrainConfig)
-  'config.learningRate': { value: number };
+  'config.learningRate': { value: number; min: number; max: number };
   'config.batchSize': { value: number };
   'config.batchTooLarge': { batch: number; examples: number };
-  'config.epochs': { value: number };
-  'config.validationSplit': { value: number };
+  'config.epochs': { value: number; min: number; max: number };
+  'config.validationSplit': { value: number; min: number; max: number };
   'config.seed': { value: number };
-  'config.patience': { value: number };
+  'config.patience': { value: number; min: number; max: number };
   'config.earlyStoppingNeedsValidation': Record<string, never>;
   // Training runs
   'train.badLearningRate': { value: number };

@@ -181,13 +181,13 @@ export const enEngine: EngineTexts = {
   // Export
   'export.noWeights': () => 'the model has no weights to save',
   // Training settings
-  'config.learningRate': (p) => `learning rate must be in (0, 10], got ${p.value}`,
+  'config.learningRate': (p) => `learning rate must be in (${p.min}, ${p.max}], got ${p.value}`,
   'config.batchSize': (p) => `batch size must be a positive integer, got ${p.value}`,
   'config.batchTooLarge': (p) => `batch size ${p.batch} is larger than the ${p.examples} training examples`,
-  'config.epochs': (p) => `epochs must be an integer from 1 to 1000, got ${p.value}`,
-  'config.validationSplit': (p) => `validation split must be in [0, 0.5], got ${p.value}`,
+  'config.epochs': (p) => `epochs must be an integer from ${p.min} to ${p.max}, got ${p.value}`,
+  'config.validationSplit': (p) => `validation split must be in [${p.min}, ${p.max}], got ${p.value}`,
   'config.seed': (p) => `seed must be an integer, got ${p.value}`,
-  'config.patience': (p) => `early-stopping patience must be an integer from 1 to 1000, got ${p.value}`,
+  'config.patience': (p) => `early-stopping patience must be an integer from ${p.min} to ${p.max}, got ${p.value}`,
   'config.earlyStoppingNeedsValidation': () => 'early stopping watches the validation loss: set a validation split above 0',
   // Training runs
   'train.badLearningRate': (p) => `learning rate must be a positive number, got ${p.value}`,

@@ -1,3 +1,4 @@
+import { toEngineMessage } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset';
 import type { ModelSpec } from '../models/spec';
@@ -146,7 +147,7 @@ export class MonitoredRun {
     try {
       result = await running;
     } catch (err) {
-      this.listener({ kind: 'error', message: (err as Error).message });
+      this.listener({ kind: 'error', message: toEngineMessage(err) });
       await this.recorder?.finish({ status: 'error', model: this.model, steps: 0, seconds: 0, weightsChanged: false });
       throw err;
     }

@@ -3,6 +3,7 @@
  * and the exported bundle all share these shapes. Fields that later features fill in (normalisation
  * constants of CSV/image data, the auto-tuner's decisions) are optional or nullable.
  */
+import type { EngineMessage } from '../errors';
 import type { Task } from '../data/dataset';
 import type { ModelSpec } from '../models/spec';
 import type { TrainConfig } from '../train/config';
@@ -59,7 +60,8 @@ export interface DatasetInfo {
 /** Why a run ended before its last epoch, when a monitor ended it. */
 export interface RunHalt {
   reason: 'early-stop' | 'leak' | 'non-finite' | 'diverged';
-  message: string;
+  /** Runs stored before engine codes hold an English string here. */
+  message: EngineMessage;
   epoch: number;
 }
 
@@ -95,7 +97,8 @@ export interface RunRecord {
   bestLoss: number | null;
   test: { loss: number; accuracy: number; count: number } | null;
   halt: RunHalt | null;
-  error: string | null;
+  /** Why the run failed (runs stored before engine codes hold an English string). */
+  error: EngineMessage | null;
   seconds: number;
   /** Bytes of the stored weights (last + best checkpoints). */
   checkpointBytes: number;

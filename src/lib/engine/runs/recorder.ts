@@ -1,3 +1,4 @@
+import { engineMessage } from '../errors';
 import type * as tf from '@tensorflow/tfjs';
 import { saveLayersModel } from '../export/layers-format';
 import type { LayersModelFiles } from '../export/layers-format';
@@ -187,9 +188,7 @@ export class RunRecorder {
       return true;
     } catch (err) {
       const full = err instanceof StorageFullError;
-      const message = full
-        ? `Browser storage is full: epoch ${epoch} of this run is not saved yet. Delete old runs (or their weights) in Runs; the next epoch retries.`
-        : `Saving the run failed: ${(err as Error).message}`;
+      const message = full ? engineMessage('train.storageFull', { epoch }) : engineMessage('train.saveFailed', { detail: (err as Error).message });
       this.emit({ kind: 'checkpoint', runId: r.id, epoch, saved: false, bytes: 0, message });
       return false;
     }

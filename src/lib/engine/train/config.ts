@@ -1,3 +1,4 @@
+import { engineMessage, type EngineMessage } from '../errors';
 import type { LossName } from './losses';
 import type { ScheduleSpec } from './schedules';
 
@@ -87,19 +88,19 @@ export function withinLimit(value: number, limit: NumberLimit): boolean {
 }
 
 /** Returns a message per invalid field (empty when the config is valid). */
-export function validateConfig(c: TrainConfig, trainCount: number): string[] {
+export function validateConfig(c: TrainConfig, trainCount: number): EngineMessage[] {
   const L = CONFIG_LIMITS;
-  const errors: string[] = [];
-  if (!withinLimit(c.learningRate, L.learningRate)) errors.push(`learning rate must be in (${L.learningRate.min}, ${L.learningRate.max}], got ${c.learningRate}`);
-  if (!withinLimit(c.batchSize, L.batchSize)) errors.push(`batch size must be a positive integer, got ${c.batchSize}`);
-  else if (c.batchSize > trainCount) errors.push(`batch size ${c.batchSize} is larger than the ${trainCount} training examples`);
-  if (!withinLimit(c.epochs, L.epochs)) errors.push(`epochs must be an integer from ${L.epochs.min} to ${L.epochs.max}, got ${c.epochs}`);
-  if (!withinLimit(c.validationSplit, L.validationSplit)) errors.push(`validation split must be in [${L.validationSplit.min}, ${L.validationSplit.max}], got ${c.validationSplit}`);
-  if (!withinLimit(c.seed, L.seed)) errors.push(`seed must be an integer, got ${c.seed}`);
+  const errors: EngineMessage[] = [];
+  if (!withinLimit(c.learningRate, L.learningRate)) errors.push(engineMessage('config.learningRate', { value: c.learningRate, min: L.learningRate.min, max: L.learningRate.max }));
+  if (!withinLimit(c.batchSize, L.batchSize)) errors.push(engineMessage('config.batchSize', { value: c.batchSize }));
+  else if (c.batchSize > trainCount) errors.push(engineMessage('config.batchTooLarge', { batch: c.batchSize, examples: trainCount }));
+  if (!withinLimit(c.epochs, L.epochs)) errors.push(engineMessage('config.epochs', { value: c.epochs, min: L.epochs.min, max: L.epochs.max }));
+  if (!withinLimit(c.validationSplit, L.validationSplit)) errors.push(engineMessage('config.validationSplit', { value: c.validationSplit, min: L.validationSplit.min, max: L.validationSplit.max }));
+  if (!withinLimit(c.seed, L.seed)) errors.push(engineMessage('config.seed', { value: c.seed }));
   if (c.earlyStopping) {
     const p = c.earlyStopping.patience;
-    if (!withinLimit(p, L.patience)) errors.push(`early-stopping patience must be an integer from ${L.patience.min} to ${L.patience.max}, got ${p}`);
-    if (!(c.validationSplit > 0)) errors.push('early stopping watches the validation loss: set a validation split above 0');
+    if (!withinLimit(p, L.patience)) errors.push(engineMessage('config.patience', { value: p, min: L.patience.min, max: L.patience.max }));
+    if (!(c.validationSplit > 0)) errors.push(engineMessage('config.earlyStoppingNeedsValidation', {}));
   }
   return errors;
 }

@@ -1,3 +1,4 @@
+import type { EngineMessage } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 import type { LayersModelFiles } from '../export/layers-format';
 import type { ModelJson } from '../export/quantize';
@@ -85,12 +86,11 @@ export class EarlyStopping {
     return true;
   }
 
-  /** In words, for the run's log. */
-  message(restored: boolean): string {
-    const best = this.bestEpoch === null ? '' : ` (best ${this.bestLoss.toFixed(4)} at epoch ${this.bestEpoch})`;
-    const stop = this.stoppedAt !== null
-      ? `Stopped early after epoch ${this.stoppedAt}: the validation loss had not improved for ${this.config.patience} epoch${this.config.patience > 1 ? 's' : ''}${best}.`
-      : `Finished all epochs${best}.`;
-    return restored ? `${stop} The weights of epoch ${this.bestEpoch} were restored.` : stop;
+  /** What happened, for the run's log (the page words it). */
+  message(restored: boolean): EngineMessage<'train.earlyStopped' | 'train.finishedAll'> {
+    const best = this.bestEpoch === null ? null : { loss: this.bestLoss, epoch: this.bestEpoch };
+    return this.stoppedAt !== null
+      ? { code: 'train.earlyStopped', params: { epoch: this.stoppedAt, patience: this.config.patience, best, restored } }
+      : { code: 'train.finishedAll', params: { best, restored } };
   }
 }

@@ -1,3 +1,4 @@
+import type { EngineMessage } from '../errors';
 import type { MonitorEvent } from './monitor-events';
 
 /**
@@ -46,7 +47,7 @@ export type TrainEvent =
   | { kind: 'done'; stopped: boolean; steps: number; epochs: number; seconds: number }
   /** The backend failed mid-run; the run goes on on `to` from its last checkpoint (global step `resumeStep`). */
   | { kind: 'fallback'; from: string; to: string; reason: string; resumeStep: number; resumeEpoch: number }
-  | { kind: 'error'; message: string; /** The loss became NaN/Inf or exploded: retry at a lower rate. */ diverged?: boolean }
+  | { kind: 'error'; message: EngineMessage; /** The loss became NaN/Inf or exploded: retry at a lower rate. */ diverged?: boolean }
   | MonitorEvent;
 
 export type TrainEventListener = (event: TrainEvent) => void;

@@ -1,3 +1,4 @@
+import { engineMessage, type EngineMessage } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 import type { RunHalt } from '../runs/record';
 import type { EpochContext } from './hooks';
@@ -68,7 +69,7 @@ export class HealthMonitor {
 
   constructor(
     model: tf.LayersModel,
-    private readonly emit: (e: MonitorEvent | { kind: 'error'; message: string }) => void,
+    private readonly emit: (e: MonitorEvent | { kind: 'error'; message: EngineMessage }) => void,
     private readonly requestStop: () => void,
     /** Steps between samples (see `sampleEvery`). */
     public every = HEALTH_EVERY,
@@ -95,7 +96,7 @@ export class HealthMonitor {
       const weightNorms = Float32Array.from(values.subarray(L) as Float32Array);
       this.emit({ kind: 'health', step, layers: groups.map((g) => g.layer), weightNorms, gradNorms, memory: memoryInfo() });
       const bad = groups.findIndex((_, i) => !Number.isFinite(gradNorms[i]));
-      if (bad >= 0) this.stop('non-finite', `The gradient of layer ${groups[bad].layer} became NaN or infinite at step ${step + 1}: the updates blew up. Try a lower learning rate, or a smaller model.`);
+      if (bad >= 0) this.stop('non-finite', engineMessage('train.nonFiniteGradient', { layer: groups[bad].layer, step: step + 1 }));
     });
     this.pending.add(read);
     void read.finally(() => this.pending.delete(read));
@@ -112,7 +113,7 @@ export class HealthMonitor {
       const values = parts.length === 1 ? (parts[0] as Float32Array) : concatFloat(parts as Float32Array[]);
       const { hist, finite } = histogram(g.layer, values);
       weights.push(hist);
-      if (!finite) return this.stop('non-finite', `The weights of layer ${g.layer} hold NaN or infinite values after epoch ${ctx.epoch}. Try a lower learning rate.`);
+      if (!finite) return this.stop('non-finite', engineMessage('train.nonFiniteWeights', { layer: g.layer, epoch: ctx.epoch }));
     }
     const gradients: LayerHistogram[] = [];
     for (let i = 0; i < this.lastGrads.length; i++) gradients.push(histogram(this.groups[i].layer, (await this.lastGrads[i].data()) as Float32Array).hist);
@@ -127,13 +128,10 @@ export class HealthMonitor {
     if (counts.length <= LEAK_EPOCHS + 1) return;
     const recent = counts.slice(-(LEAK_EPOCHS + 1));
     if (!recent.every((c, i) => i === 0 || c > recent[i - 1])) return;
-    return this.stop(
-      'leak',
-      `Memory leak: the number of tensors grew at the end of each of the last ${LEAK_EPOCHS} epochs (${recent.join(' → ')}). A run that keeps allocating would exhaust the memory, so it was stopped; this is a bug in the training code, please report it.`,
-    );
+    return this.stop('leak', engineMessage('train.leak', { epochs: LEAK_EPOCHS, counts: recent }));
   }
 
-  private stop(reason: RunHalt['reason'], message: string): 'stop' {
+  private stop(reason: RunHalt['reason'], message: EngineMessage): 'stop' {
     if (!this.halt) {
       this.halt = { reason, message, epoch: this.epoch };
       this.emit({ kind: 'error', message });

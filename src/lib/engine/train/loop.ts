@@ -1,3 +1,4 @@
+import { engineMessage } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 import { featureSize, gatherBatch, splitIndices, type Dataset } from '../data/dataset';
 import { Rng } from '../rng';
@@ -101,7 +102,7 @@ export class Trainer {
       const trainStats = await reporter.flush(s);
       if (!trainStats.finite) {
         diverged = true;
-        onEvent({ kind: 'error', message: divergenceMessage(this.currentLr, trainStats.exploded), diverged: true });
+        onEvent({ kind: 'error', message: engineMessage('train.diverged', { lr: this.currentLr, exploded: trainStats.exploded }), diverged: true });
         break;
       }
       if (this.stopRequested && s < stepsPerEpoch) break;
@@ -140,7 +141,3 @@ export class Trainer {
   }
 }
 
-function divergenceMessage(lr: number, exploded: boolean): string {
-  const what = exploded ? 'The loss exploded (its running average grew past 4× its best)' : 'The loss became NaN or infinite';
-  return `${what} at learning rate ${lr.toPrecision(2)}: the steps were too large and the weights blew up. Try a learning rate 10× lower.`;
-}

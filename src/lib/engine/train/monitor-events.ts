@@ -1,4 +1,5 @@
 /** Events of the run monitors (health, early stopping, checkpoints), sent along with the training events. */
+import type { EngineMessage } from '../errors';
 import type { RunHalt } from '../runs/record';
 
 /** What `tf.memory()` reports; the GPU fields exist on the WebGL/WebGPU backends only. */
@@ -42,5 +43,5 @@ export type MonitorEvent =
       epoch: number;
       saved: boolean;
       bytes: number;
-      message?: string;
+      message?: EngineMessage;
     };
