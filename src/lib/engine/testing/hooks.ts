@@ -1,11 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 
-/** What `breakBackendForTest` did: the backend and the error the failure surfaced with. */
-export interface BrokenBackend {
-  backend: string;
-  error: string;
-}
-
 /** What the hook reaches of the GPU backends (not in TF.js's public typings). */
 interface GpuBackendLike {
   gpgpu?: { gl?: { getExtension(name: 'WEBGL_lose_context'): { loseContext(): void } | null } };
@@ -13,54 +7,46 @@ interface GpuBackendLike {
 }
 
 /**
- * Really breaks the active backend the way a model too large for it does, so tests can check that the
- * engine recovers without a page reload. Only for tests (the worker exposes it under a test-hooks namespace).
+ * Really breaks the active backend the way a model too large for it does, and throws the error the failure
+ * surfaced with, as any op would: callers' recovery (isAllocationFailure, rebuildBackend) sees what a user's
+ * failure gives it. Only for tests (the worker exposes it under a test-hooks namespace).
  * - wasm: one op whose output is just over 4 GiB. Its byte size wraps in the wasm32 heap, so TF.js gets a
- *   small block and the kernel writes past it: "table index is out of bounds", then every later op fails
- *   with "memory access out of bounds" (the same as LeNet with 100,000 filters at batch 32; this way it
- *   takes milliseconds and touches only the heap already there).
+ *   small block and the kernel writes past it: "table index is out of bounds", then later ops fail with
+ *   "memory access out of bounds" (the same as LeNet with 100,000 filters at batch 32; this way it takes
+ *   milliseconds and touches only the heap already there).
  * - webgl: the context is lost (WEBGL_lose_context). webgpu: the device is destroyed.
  * - cpu: an allocation past what JavaScript allows fails (RangeError); the CPU backend is not left broken.
  */
-export async function breakBackendForTest(): Promise<BrokenBackend> {
+export async function breakBackendForTest(): Promise<never> {
   const backend = tf.getBackend();
-  const gpu = tf.backend() as unknown as GpuBackendLike;
   if (backend === 'webgl' || backend === 'webgpu') {
+    const gpu = tf.backend() as unknown as GpuBackendLike;
     if (backend === 'webgl') gpu.gpgpu?.gl?.getExtension('WEBGL_lose_context')?.loseContext();
     else gpu.device?.destroy();
+    const y = tf.tidy(() => tf.square(tf.ones([4])));
+    try {
+      await y.data();
+    } finally {
+      y.dispose();
+    }
     // A lost context or device does not always make the next op throw (WebGL may read back zeros).
-    const error = await failureOf(async () => {
-      const y = tf.tidy(() => tf.square(tf.ones([4])));
-      try {
-        await y.data();
-      } finally {
-        y.dispose();
-      }
-    }).catch(() => null);
-    return { backend, error: error ?? (backend === 'webgl' ? 'WebGL context lost' : 'WebGPU device lost') };
+    throw new Error(backend === 'webgl' ? 'WebGL context lost' : 'WebGPU device lost');
   }
   // [rows, 1] + [1, cols] broadcasts to rows · cols floats: 2^16 · (2^14 + 1) · 4 bytes = 4 GiB + 256 KiB on
   // wasm; on cpu 2^33 floats, past the longest typed array, so nothing is allocated. The sum is NaN: its bits
   // (0x7FC00000) read as pointers 2 GiB in, so the allocator's bookkeeping past the block leads out of the
-  // heap and every later allocation traps, as after a real overflow (zeros would leave small ops working).
+  // heap and later allocations trap, as after a real overflow (zeros would leave small ops working).
   const [rows, cols] = backend === 'wasm' ? [2 ** 16, 2 ** 14 + 1] : [2 ** 20, 2 ** 13];
   const a = tf.zeros([rows, 1]);
   const b = tf.fill([1, cols], NaN);
-  const error = await failureOf(() => tf.add(a, b).dispose());
   try {
-    tf.dispose([a, b]);
-  } catch {
-    // Freeing on an overwritten heap may trap too; those two tensors are lost with it.
+    tf.add(a, b).dispose();
+  } finally {
+    try {
+      tf.dispose([a, b]);
+    } catch {
+      // Freeing on an overwritten heap may trap too; those two tensors are lost with it.
+    }
   }
-  return { backend, error };
-}
-
-/** The message `f` fails with; an error when it does not fail (the hook did not break anything). */
-async function failureOf(f: () => unknown): Promise<string> {
-  try {
-    await f();
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-  throw new Error(`breakBackendForTest: ${tf.getBackend()} did not fail`);
+  throw new Error(`breakBackendForTest: ${backend} did not fail`);
 }
