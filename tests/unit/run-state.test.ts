@@ -79,16 +79,16 @@ describe('RunState (the page’s view of a run)', () => {
     run.reset();
     expect(run.epochRows).toEqual([]);
     expect(run.loss.length).toBe(0);
-    run.apply({ kind: 'error', message: 'the loss became NaN', diverged: true });
+    run.apply({ kind: 'error', message: { code: 'train.diverged', params: { lr: 10, exploded: false } }, diverged: true });
     expect(run.status).toBe('error');
-    expect(run.error).toBe('the loss became NaN');
+    expect(run.error).toBe('The loss became NaN or infinite at learning rate 10: the steps were too large and the weights blew up. Try a learning rate 10× lower.');
     expect(run.diverged).toBe(true);
     // A 'done' after the error does not hide it.
     run.apply({ kind: 'done', stopped: true, steps: 0, epochs: 0, seconds: 0.1 });
     expect(run.status).toBe('error');
 
     run.reset();
-    run.apply({ kind: 'error', message: 'out of memory' });
+    run.apply({ kind: 'error', message: { code: 'engine.failed', params: { detail: 'out of memory' } } });
     expect(run.diverged).toBe(false);
   });
 
@@ -96,7 +96,7 @@ describe('RunState (the page’s view of a run)', () => {
     const run = new RunState();
     threeEpochs(run);
     run.setSmoothing(0.6);
-    run.apply({ kind: 'error', message: 'backend lost' });
+    run.apply({ kind: 'error', message: { code: 'engine.failed', params: { detail: 'backend lost' } } });
     run.apply({ kind: 'fallback', from: 'webgpu', to: 'wasm', reason: 'lost', resumeStep: 8, resumeEpoch: 2 });
     expect(run.status).toBe('training');
     expect(run.error).toBeNull();
