@@ -2,19 +2,25 @@ import { spawn } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { openApp } from './helpers';
 
-test('the preview server is cross-origin isolated and WASM uses threads', async ({ page }) => {
+test('the preview server is cross-origin isolated and WASM starts its threaded build', async ({ page }) => {
   await openApp(page);
   const isolation = page.getByTestId('isolation');
   await expect(isolation).toHaveAttribute('data-isolated', 'true');
-  await expect(page.getByTestId('backend-name')).toHaveAttribute('data-backend', 'wasm');
-  // The threaded WASM build started (its pool size is fixed when TF.js is built: half the cores, at least 1).
-  expect(Number(await isolation.getAttribute('data-threads'))).toBeGreaterThanOrEqual(1);
-  await expect(page.getByTestId('backend-name')).toContainText('WASM thread');
+  // WASM is forced: the automatic choice depends on the machine's GPU (see the test of automatic mode).
+  await page.getByTestId('backend-select').selectOption('wasm');
+  await expect(page.getByTestId('backend-name')).toHaveAttribute('data-backend', 'wasm', { timeout: 30_000 });
+  // What isolation buys: TF.js loads the threaded build, whose thread pool is Web Workers started from the
+  // trainer worker (blob: URLs). Without isolation it loads the single-threaded build and starts none.
+  await expect.poll(() => page.workers().filter((w) => w.url().startsWith('blob:')).length, { timeout: 30_000 }).toBeGreaterThan(0);
+  // The threads XNNPACK reports (1 up to the core count; not asserted to equal the cores: see docs/RUNTIME.md).
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const threads = Number(await isolation.getAttribute('data-threads'));
+  expect(Number.isInteger(threads) && threads >= 1 && threads <= Math.max(1, cores)).toBe(true);
 });
 
 test('on a static host without headers, the service worker makes the page isolated after one reload', async ({ browser }) => {
   const port = 4191 + Number(process.env.E2E_PORT ?? 4173) - 4173;
-  const server = spawn('node', ['scripts/static-serve.mjs', 'dist', String(port)], { stdio: 'ignore' });
+  const server = spawn('node', ['scripts/static-serve.mjs', process.env.E2E_DIST ?? 'dist', String(port)], { stdio: 'ignore' });
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
