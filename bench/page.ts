@@ -21,10 +21,10 @@ const specOf = (model: BenchModel): ModelSpec => (model === 'mlp' ? classicMlp()
 
 async function setup(backend: BackendName | undefined, model: BenchModel = 'mlp') {
   client.terminate();
-  const info = await client.api.init(backend);
+  const info = await client.api.backend.init({ forced: backend });
   const { files, buffers } = await fetchIdxFiles('mnist', '../');
-  await client.api.loadIdxDataset(Comlink.transfer(files, buffers), MNIST_INFO);
-  await client.api.setModel(specOf(model), DEFAULT_CONFIG.seed);
+  await client.api.data.loadIdx(Comlink.transfer({ files, info: MNIST_INFO }, buffers));
+  await client.api.model.setPlan({ spec: specOf(model), seed: DEFAULT_CONFIG.seed });
   return info;
 }
 
@@ -34,8 +34,8 @@ async function throughput(backend: BackendName, batchSizes: number[], measureMs 
   const rows = [];
   for (const batchSize of batchSizes) {
     const config = { ...DEFAULT_CONFIG, batchSize };
-    const ours = await client.api.benchThroughput(spec, config, model === 'mlp' ? 1500 : 500, measureMs);
-    const fit = withFit ? await client.api.benchModelFit(spec, config, Math.max(4096, Math.min(60000, Math.round((ours.samplesPerSec * measureMs) / 1000)))) : null;
+    const ours = await client.api.bench.throughput({ spec, config, warmupMs: model === 'mlp' ? 1500 : 500, measureMs });
+    const fit = withFit ? await client.api.bench.modelFit({ spec, config, samples: Math.max(4096, Math.min(60000, Math.round((ours.samplesPerSec * measureMs) / 1000))) }) : null;
     rows.push({ batchSize, ours: ours.samplesPerSec, fit: fit?.samplesPerSec ?? null });
   }
   return { backend: info.name, reason: info.reason, detail: info.detail, notices: info.notices, rows };
@@ -44,7 +44,7 @@ async function throughput(backend: BackendName, batchSizes: number[], measureMs 
 /** Kernel times of one step of the classic MLP on `backend` at `batchSize`. */
 async function profile(backend: BackendName, batchSize: number) {
   const info = await setup(backend);
-  const result = await client.api.profileStep(classicMlp(), { ...DEFAULT_CONFIG, batchSize });
+  const result = await client.api.bench.profileStep({ spec: classicMlp(), config: { ...DEFAULT_CONFIG, batchSize } });
   return { backend: info.name, ...result };
 }
 
@@ -55,9 +55,8 @@ async function fullRun(overrides: Partial<TrainConfig>) {
   const onEvent = Comlink.proxy((e: TrainEvent) => {
     if (e.kind === 'epoch') epochs.push({ epoch: e.epoch, seconds: e.seconds, valAccuracy: e.valAccuracy });
   });
-  const result = await client.api.train({ ...DEFAULT_CONFIG, ...overrides }, onEvent);
-  const test = await client.api.evaluateTest();
-  return { backend: info.name, result, epochs, testAccuracy: test.accuracy };
+  const { result, testAccuracy } = await client.api.bench.run({ config: { ...DEFAULT_CONFIG, ...overrides } }, onEvent);
+  return { backend: info.name, result, epochs, testAccuracy };
 }
 
 
@@ -74,15 +73,15 @@ const SPIRAL_MODEL: ModelSpec = {
 
 async function setupData(data: BenchData) {
   client.terminate();
-  const info = await client.api.init(undefined);
+  const info = await client.api.backend.init();
   let summary;
   if (data === 'mnist') {
     const { files, buffers } = await fetchIdxFiles('mnist', '../');
-    summary = await client.api.loadIdxDataset(Comlink.transfer(files, buffers), MNIST_INFO);
-    await client.api.setModel(classicMlp(), DEFAULT_CONFIG.seed);
+    summary = await client.api.data.loadIdx(Comlink.transfer({ files, info: MNIST_INFO }, buffers));
+    await client.api.model.setPlan({ spec: classicMlp(), seed: DEFAULT_CONFIG.seed });
   } else {
-    summary = await client.api.loadSynthetic({ kind: 'spiral', count: SPIRAL_COUNT, noise: 0.1, seed: 7 });
-    await client.api.setModel(SPIRAL_MODEL, DEFAULT_CONFIG.seed);
+    summary = await client.api.data.loadSynthetic({ options: { kind: 'spiral', count: SPIRAL_COUNT, noise: 0.1, seed: 7 } });
+    await client.api.model.setPlan({ spec: SPIRAL_MODEL, seed: DEFAULT_CONFIG.seed });
   }
   return { ...info, trainCount: summary.trainCount };
 }
@@ -97,16 +96,16 @@ async function tuneRun(data: BenchData, auto: boolean, base: Partial<TrainConfig
   let tunerSeconds = 0;
   let decided: { noiseScale: number | null; rows: { batchSize: number; samplesPerSec: number }[]; rule: string } | null = null;
   if (auto) {
-    // The same steps as the Auto button (state/tune-commands): plan, batch finder, range test at that size.
+    // The same steps as Auto (engine/session/tools.ts): plan, batch finder, range test at that size.
     const t0 = performance.now();
     const plan = autoPlan(config, info.trainCount);
-    const batch = await client.api.findBatchSize({ ...config, optimizer: plan.optimizer }, Comlink.proxy(() => {}), plan.maxBatch);
-    const lr = await client.api.rangeTest({ ...config, optimizer: plan.optimizer, batchSize: batch.chosen }, Comlink.proxy(() => {}));
+    const batch = await client.api.tune.findBatchSize({ config: { ...config, optimizer: plan.optimizer }, maxBatch: plan.maxBatch }, Comlink.proxy(() => {}));
+    const lr = await client.api.tune.rangeTest({ config: { ...config, optimizer: plan.optimizer, batchSize: batch.chosen } }, Comlink.proxy(() => {}));
     tunerSeconds = (performance.now() - t0) / 1000;
     config = autoConfig(config, plan, batch, lr, tunerSeconds);
     decided = { noiseScale: batch.noiseScale, rows: batch.rows.map((r) => ({ batchSize: r.batchSize, samplesPerSec: Math.round(r.samplesPerSec) })), rule: lr.applied };
   }
-  const { epochs } = await client.api.trainTracked(config, target, minEpochs);
+  const { epochs } = await client.api.bench.trainTracked({ config, targetAccuracy: target, minEpochs });
   const reached = epochs.find((e) => e.testAccuracy >= target);
   return {
     backend: info.name,

@@ -112,6 +112,9 @@ export const en = {
     exported: (files: string) => `Downloaded ${files}. Load it with tf.loadLayersModel('model.json').`,
     exportFailed: (msg: string) => `Export failed: ${msg}`,
     confidence: (p: number) => `${(p * 100).toFixed(0)}% sure`,
+    empty: (n: number) => `The test accuracy on ${n.toLocaleString('en')} test examples the model never saw appears here after a run.`,
+    stale: 'These numbers belong to the previous model: the one shown was replaced. Export is off until the new model is evaluated.',
+    staleWhileTraining: 'These numbers belong to the previous run; the new run is training. Export is off until it is evaluated.',
   },
   tune: {
     title: 'Auto-tuning',

@@ -1,28 +1,27 @@
 import * as Comlink from 'comlink';
 import type { BackendName, BackendSpeed } from '../engine/backend';
-import { MNIST_INFO } from '../engine/data/mnist';
-import { classicMlp, type ModelSpec, type ModelSummary } from '../engine/models/spec';
-import type { SyntheticOptions } from '../engine/data/synthetic';
-import { PLAYGROUND_CONFIG, playgroundMlp } from '../engine/models/playground';
-import type { DatasetSummary } from '../engine/session';
+import { is2dClassification } from '../engine/data/dataset';
+import { toEngineMessage, type EngineMessage } from '../engine/errors';
+import type { ModelSpec, ModelSummary } from '../engine/models/spec';
+import type { RunRecord } from '../engine/runs/record';
+import { canExport, EMPTY_SNAPSHOT, evaluationIsStale, type DatasetSummary, type EvaluationState, type SessionSnapshot } from '../engine/session/snapshot';
 import { DEFAULT_CONFIG, type TrainConfig, type TuningRecord } from '../engine/train/config';
-import { tunerDecisions } from '../engine/tune/auto';
 import type { TrainEvent } from '../engine/train/events';
+import type { AutoEvent } from '../engine/tune/events';
 import { t } from '../i18n';
+import { describe } from '../i18n/engine-text';
 import { downloadFile } from '../io/download';
-import { fetchIdxFiles } from '../io/builtin-data';
 import { TrainerClient } from '../worker/client';
 import { BackendCommands } from './backend-commands.svelte';
 import { BackendComparison } from './backend-comparison.svelte';
 import { BoundaryState } from './boundary.svelte';
-import { LandscapeState } from './landscape.svelte';
-import { RunState } from './run.svelte';
-import { TuneState } from './tune.svelte';
-import { TuneCommands } from './tune-commands.svelte';
-import { HealthState } from './health.svelte';
-import { newRunId, runName } from './run-names';
-import type { RunRecord } from '../engine/runs/record';
 import { errorMessage } from './errors';
+import { HealthState } from './health.svelte';
+import { LandscapeState } from './landscape.svelte';
+import { newRunId, runName } from './run-names';
+import { RunState } from './run.svelte';
+import { TuneCommands } from './tune-commands.svelte';
+import { TuneState } from './tune.svelte';
 
 export interface BackendInfo {
   name: BackendName;
@@ -42,16 +41,9 @@ export interface BackendInfo {
   numerics?: { loss: number; cpuLoss: number; relative: number };
 }
 
-export interface TestResult {
-  accuracy: number;
-  loss: number;
-  count: number;
-  predicted: Uint8Array;
-  confidence: Float32Array;
-  labels: Uint8Array;
-  /** Pixels of the gallery's images (the first `galleryCount` test images). */
-  galleryImages: Uint8Array;
-  galleryCount: number;
+/** A load the user replaced by a later choice ends with this: nothing to tell. */
+function isSuperseded(err: unknown): boolean {
+  return toEngineMessage(err).code === 'session.superseded';
 }
 
 export interface Notice {
@@ -60,11 +52,14 @@ export interface Notice {
   text: string;
 }
 
-const GALLERY_COUNT = 100;
-
-
-/** The page's state and the commands the UI sends to the engine. */
+/**
+ * The page's state. The worker owns the session (dataset, model, run, evaluation, what it is busy with): the
+ * page keeps its latest snapshot in `session` and derives the rest from it. Besides, the page holds what is
+ * its own: the forms (`settings`), the live curves of the run (`run`), the tuner's curves (`tune`), notices.
+ */
 export class AppState {
+  /** The worker's session as last reported (the one source of what is loaded, trained and evaluated). */
+  session = $state.raw<SessionSnapshot>(EMPTY_SNAPSHOT);
   backend = $state.raw<BackendInfo | null>(null);
   backendStarting = $state(false);
   /** The automatic choice's measurement, beside the trainer. */
@@ -72,13 +67,10 @@ export class AppState {
   /** The engine commands (start, automatic choice, numerics check, fallback), on the state above. */
   readonly engine = new BackendCommands(this);
   forcedBackend = $state<BackendName | 'auto'>('auto');
-  dataset = $state.raw<DatasetSummary | null>(null);
+  /** Download progress of a built-in dataset (percent), while the page fetches it. */
   datasetLoading = $state<number | null>(null);
-  spec = $state.raw<ModelSpec>(classicMlp());
-  model = $state.raw<ModelSummary | null>(null);
+  /** The hyper-parameter form: what the next run (or Auto) starts from. */
   settings = $state<TrainConfig>({ ...DEFAULT_CONFIG });
-  test = $state.raw<TestResult | null>(null);
-  evaluating = $state(false);
   exporting = $state(false);
   notices = $state<Notice[]>([]);
   readonly run = new RunState();
@@ -86,38 +78,75 @@ export class AppState {
   /** The tuner's commands (range test, batch finder, Auto), on the state above. */
   readonly tuner = new TuneCommands(this);
   readonly health = new HealthState();
-  /** The stored run the current model belongs to (null for an imported model not trained here yet). */
-  currentRunId = $state<string | null>(null);
   readonly boundary = new BoundaryState(() => this.client.api);
   readonly landscape = new LandscapeState(() => this.client.api);
   private readonly client = new TrainerClient();
   private noticeId = 0;
-  /** Steps run before every training run (e.g. refitting table statistics to the validation split); a throw cancels the run. */
-  readonly beforeTrain: (() => Promise<void>)[] = [];
-
-  /** The worker's API, for the feature state classes (data uploads, evaluation). */
-  get api() {
-    return this.client.api;
-  }
 
   constructor() {
     this.health.onNotice = (level, text) => this.notify(level, text);
   }
 
-  /** The worker's API, for the state classes of other features (runs, export, import). */
-  get worker() {
+  /** The worker's API (namespaces: data, model, train, tune, views, deploy, bench). */
+  get api() {
     return this.client.api;
   }
 
+  // ---- Derived from the session ----
+
+  get dataset(): DatasetSummary | null {
+    return this.session.dataset;
+  }
+
+  /** The model the next run builds (what the layer editor chose), when it fits the data. */
+  get model(): ModelSummary | null {
+    return this.session.plan?.summary ?? null;
+  }
+
+  get spec(): ModelSpec | null {
+    return this.session.plan?.spec ?? null;
+  }
+
+  /** The evaluation on screen (it may belong to the previous run while a new one trains). */
+  get test(): EvaluationState | null {
+    return this.session.evaluation;
+  }
+
+  /** True while the results shown belong to earlier weights than the session now holds. */
+  get testIsStale(): boolean {
+    return evaluationIsStale(this.session);
+  }
+
+  /** Export is offered only for the weights whose results are on screen. */
+  get canExport(): boolean {
+    return canExport(this.session) && !this.run.isActive;
+  }
+
+  get evaluating(): boolean {
+    return this.session.busy === 'evaluating';
+  }
+
+  /** The stored run the held model belongs to (null for a model not trained here). */
+  get currentRunId(): string | null {
+    return this.session.model?.runId ?? null;
+  }
+
+  /** Hyper-parameters cannot change while the tuner or a run uses them. */
+  get settingsLocked(): boolean {
+    return this.session.busy === 'tuning' || this.session.busy === 'training';
+  }
+
   get ready(): boolean {
-    return this.backend !== null && this.dataset !== null && this.model !== null && !this.backendStarting && !this.landscape.computing;
+    const s = this.session;
+    return this.backend !== null && s.dataset !== null && s.plan !== null && s.loading === null && s.busy === null && !this.backendStarting;
   }
 
   /** Two input features and classes: the data the decision boundary can show. */
   get is2d(): boolean {
-    const d = this.dataset;
-    return d !== null && d.task === 'classification' && d.inputShape.length === 1 && d.inputShape[0] === 2;
+    return is2dClassification(this.session.dataset);
   }
+
+  // ---- Notices ----
 
   notify(level: Notice['level'], text: string): void {
     this.notices = [...this.notices, { id: ++this.noticeId, level, text }];
@@ -127,147 +156,145 @@ export class AppState {
     this.notices = this.notices.filter((n) => n.id !== id);
   }
 
-  /** Starts the engine, loads the default dataset (MNIST) and builds the classic model. */
-  async start(): Promise<void> {
+  /** Shows an error as a notice, unless it only says that a later choice replaced this one. */
+  fail(err: unknown, wrap: (message: string) => string = (m) => m): void {
+    if (!isSuperseded(err)) this.notify('error', wrap(errorMessage(err)));
+  }
+
+  // ---- Commands ----
+
+  /** Starts the engine and mirrors the worker's session; `loadInitial` then loads the default data and model. */
+  async start(loadInitial: () => Promise<void>): Promise<void> {
+    await this.client.api.session.subscribe(Comlink.proxy((s: SessionSnapshot) => this.mirror(s)));
     await this.engine.start();
-    await this.loadMnist();
-    await this.buildModel();
+    await loadInitial();
     await this.engine.pickFastest();
   }
 
-  async loadMnist(): Promise<void> {
-    this.datasetLoading = 0;
-    try {
-      const { files, buffers } = await fetchIdxFiles('mnist', '', (pct) => (this.datasetLoading = pct));
-      this.dataset = await this.client.api.loadIdxDataset(Comlink.transfer(files, buffers), MNIST_INFO);
-    } catch (err) {
-      this.notify('error', t.dataset.failed(errorMessage(err)));
-    } finally {
-      this.datasetLoading = null;
+  private mirror(s: SessionSnapshot): void {
+    if (s.seq < this.session.seq) return;
+    const datasetChanged = s.dataset?.id !== this.session.dataset?.id || s.dataset !== this.session.dataset;
+    this.session = s;
+    for (const notice of s.notices) this.notify('warning', describe(notice as EngineMessage));
+    // New data: the views of the old data go, and 2-D data brings its points.
+    if (datasetChanged) {
+      this.boundary.clear();
+      this.landscape.clear();
+      if (this.is2d) void this.boundary.loadPoints();
     }
   }
 
-  /** Generates a seeded 2-D dataset, picks the playground MLP and its settings, and shows the class map. */
-  async loadSynthetic(options: SyntheticOptions): Promise<void> {
-    if (this.run.isActive) return;
-    this.test = null;
-    this.boundary.clear();
-    this.landscape.clear();
+  /** Sends the layer editor's model to the worker: the plan of the next run. */
+  async setPlan(spec: ModelSpec): Promise<boolean> {
     try {
-      this.dataset = await this.client.api.loadSynthetic(options);
+      await this.client.api.model.setPlan({ spec, seed: this.settings.seed });
+      return true;
     } catch (err) {
-      this.notify('error', t.dataset.failed(errorMessage(err)));
-      return;
-    }
-    this.spec = playgroundMlp(this.dataset.numClasses);
-    Object.assign(this.settings, PLAYGROUND_CONFIG);
-    await this.buildModel();
-  }
-
-  /** Back to MNIST with the classic model and settings. */
-  async loadClassicMnist(): Promise<void> {
-    if (this.run.isActive) return;
-    this.test = null;
-    this.boundary.clear();
-    this.landscape.clear();
-    await this.loadMnist();
-    this.spec = classicMlp();
-    Object.assign(this.settings, DEFAULT_CONFIG);
-    await this.buildModel();
-  }
-
-  async buildModel(): Promise<void> {
-    try {
-      this.model = await this.client.api.setModel($state.snapshot(this.spec) as ModelSpec, this.settings.seed);
-    } catch (err) {
-      this.model = null;
-      this.notify('error', t.model.failed(errorMessage(err)));
+      this.fail(err, t.model.failed);
+      return false;
     }
   }
 
   /**
-   * Trains a fresh model, or the current weights (`fromCurrentWeights`: an imported or opened model), or
-   * continues a stored run from its last checkpoint (`resume`). Every run is recorded in IndexedDB.
-   * `tuning` records what Auto decided (absent for a hand-set run).
+   * Trains a fresh model, or the held weights (`fromCurrentWeights`: an imported or opened model), or continues a
+   * stored run from its last checkpoint (`resume`). Every run is recorded in IndexedDB and evaluated at its end.
    */
-  async train(options: { fromCurrentWeights?: boolean; resume?: RunRecord; tuning?: TuningRecord } = {}): Promise<void> {
-    if (!this.ready || this.run.isActive || this.tune.isBusy) return;
-    this.landscape.clear();
-    await this.engine.beforeHeavyWork();
-    try {
-      for (const step of this.beforeTrain) await step();
-    } catch (err) {
-      this.notify('error', t.train.failed(errorMessage(err)));
-      return;
-    }
-    this.test = null;
-    const config: TrainConfig = { ...$state.snapshot(this.settings), ...(options.tuning ? { tuning: options.tuning } : {}) };
-    this.run.reset(config);
-    this.health.reset();
+  async train(options: { fromCurrentWeights?: boolean; resume?: RunRecord } = {}): Promise<void> {
+    if (!this.ready || this.run.isActive) return;
+    await this.beforeWork();
+    const config: TrainConfig = $state.snapshot(this.settings);
+    this.startRunView(config);
     if (options.resume) this.run.restore(options.resume, 'training');
     const parent = options.fromCurrentWeights ? this.currentRunId : null;
     const runId = options.resume?.id ?? newRunId();
-    this.currentRunId = runId;
-    const onEvent = Comlink.proxy((event: TrainEvent) => {
-      this.run.apply(event);
-      this.health.apply(event);
-      if (event.kind === 'fallback') this.engine.onFallback(event);
-    });
+    const onEvent = Comlink.proxy((event: TrainEvent) => this.applyTrainEvent(event));
     try {
-      const name = runName(this.dataset?.name ?? '', this.spec.name);
-      const tuner = options.tuning ? tunerDecisions(options.tuning) : null;
-      await this.client.api.train(config, onEvent, { runId, name, parent, tuner, fromCurrentWeights: options.fromCurrentWeights, resume: !!options.resume });
+      const name = runName(this.dataset?.name ?? '', this.spec?.name ?? '');
+      const out = await this.client.api.train.run({ config, run: { runId, name, parent, fromCurrentWeights: options.fromCurrentWeights, resume: !!options.resume } }, onEvent);
+      if (!out.testSaved) this.notify('warning', t.deploy.runs.testNotSaved);
     } catch (err) {
-      this.run.apply({ kind: 'error', message: errorMessage(err) });
-      this.notify('error', t.train.failed(errorMessage(err)));
-      return;
+      this.runFailed(err);
     } finally {
       this.engine.resumeMeasurementSoon();
     }
-    await this.evaluateTest();
+  }
+
+  /** Auto in one worker call: its tuning events fill the tuning panel, then its run's events the training card. */
+  async auto(): Promise<void> {
+    if (!this.ready || this.run.isActive) return;
+    await this.beforeWork();
+    const config: TrainConfig = $state.snapshot(this.settings);
+    this.tune.begin();
+    const runId = newRunId();
+    const onEvent = Comlink.proxy((event: AutoEvent) => {
+      if (event.kind.startsWith('tune-')) this.tuner.apply(event as Extract<AutoEvent, { kind: `tune-${string}` }>);
+      else this.applyTrainEvent(event as TrainEvent);
+    });
+    try {
+      const name = runName(this.dataset?.name ?? '', this.spec?.name ?? '');
+      const out = await this.client.api.tune.auto({ config, run: { runId, name, parent: null } }, onEvent);
+      if (out && !out.testSaved) this.notify('warning', t.deploy.runs.testNotSaved);
+      this.tune.stage = out && this.run.status === 'done' ? 'done' : 'cancelled';
+    } catch (err) {
+      this.tune.stage = 'error';
+      if (this.run.isActive) this.runFailed(err);
+      else this.fail(err);
+    } finally {
+      this.engine.resumeMeasurementSoon();
+    }
+  }
+
+  /** The live view of a new run: curves and health start empty. */
+  startRunView(config: TrainConfig | null, tuning?: TuningRecord): void {
+    this.run.reset(config && tuning ? { ...config, tuning } : config);
+    this.health.reset();
+    this.landscape.clear();
+  }
+
+  applyTrainEvent(event: TrainEvent): void {
+    this.run.apply(event);
+    this.health.apply(event);
+    if (event.kind === 'fallback') this.engine.onFallback(event);
+  }
+
+  private runFailed(err: unknown): void {
+    this.run.apply({ kind: 'error', message: errorMessage(err) });
+    this.fail(err, t.train.failed);
+  }
+
+  /** Training or tuning is about to start: a background backend measurement gives way. */
+  async beforeWork(): Promise<void> {
+    await this.engine.beforeHeavyWork();
   }
 
   async stop(): Promise<void> {
-    if (this.tune.isBusy) {
-      this.tune.cancelRequested = true;
-      await this.client.api.stop();
-      return;
-    }
-    if (this.run.status !== 'training') return;
-    this.run.status = 'stopping';
-    await this.client.api.stop();
+    if (this.session.busy === 'tuning') this.tune.cancelRequested = true;
+    else if (this.run.status === 'training') this.run.status = 'stopping';
+    else return;
+    await this.client.api.train.stop();
   }
 
+  /** Evaluates the held model (after opening or importing one); the snapshot brings the result. */
   async evaluateTest(): Promise<void> {
-    const dataset = this.dataset;
-    if (!dataset) return;
-    this.evaluating = true;
     try {
-      const ev = await this.client.api.evaluateTest();
-      const n = Math.min(GALLERY_COUNT, dataset.testCount);
-      const indices = Array.from({ length: n }, (_, i) => i);
-      const [galleryImages, labels] = await Promise.all([this.client.api.getImages('test', indices), this.client.api.getLabels('test')]);
-      this.test = { ...ev, labels, galleryImages, galleryCount: n };
-      if (this.currentRunId) {
-        const saved = await this.client.api.recordTest(this.currentRunId, { loss: ev.loss, accuracy: ev.accuracy, count: ev.count });
-        if (!saved) this.notify('warning', t.deploy.runs.testNotSaved);
-      }
+      const saved = await this.client.api.train.evaluate();
+      if (!saved) this.notify('warning', t.deploy.runs.testNotSaved);
     } catch (err) {
-      this.notify('error', errorMessage(err));
-    } finally {
-      this.evaluating = false;
+      this.fail(err);
     }
   }
 
+  /** Downloads model.json and the weights of the held model: the one whose results are on screen. */
   async exportModel(): Promise<void> {
+    if (!this.canExport) return;
     this.exporting = true;
     try {
-      const files = await this.client.api.exportModel();
+      const files = await this.client.api.deploy.exportFiles({ source: { kind: 'session' }, dtype: null });
       downloadFile('model.json', files.modelJson, 'application/json');
       downloadFile(files.weightsFileName, files.weights);
       this.notify('info', t.results.exported(`model.json, ${files.weightsFileName}`));
     } catch (err) {
-      this.notify('error', t.results.exportFailed(errorMessage(err)));
+      this.fail(err, t.results.exportFailed);
     } finally {
       this.exporting = false;
     }

@@ -28,13 +28,14 @@ export class BackendCommands {
     const cached = remeasure ? null : BackendComparison.readCache(key);
     if (!cached) {
       // "Measure again" (remeasure) also times GPUs emulated in software; see the worker's measureBackends.
-      const spec = $state.snapshot(this.app.spec) as ModelSpec;
+      const spec = this.app.spec;
+      if (!spec) return;
       this.app.comparison.start(key, spec, this.app.dataset, remeasure, () => this.applyMeasuredBackend(), (err) => this.app.notify('warning', t.backend.measureFailed(errorMessage(err))));
       return;
     }
     this.app.backendStarting = true;
     try {
-      const info = await this.app.api.init(cached.chosen);
+      const info = await this.app.api.backend.init({ forced: cached.chosen });
       this.app.backend = { ...info, reason: t.backend.cachedReason(cached.chosen, cached.measuredAt), speeds: cached.speeds, measuredAt: cached.measuredAt, cached: true };
     } catch (err) {
       this.app.notify('warning', t.backend.measureFailed(errorMessage(err)));
@@ -58,7 +59,7 @@ export class BackendCommands {
   }
 
   private resumeMeasurement(): void {
-    if (!this.app.comparison.postponed || this.app.run.isActive || this.app.tune.isBusy) return;
+    if (!this.app.comparison.postponed || this.app.run.isActive || this.app.session.busy !== null) return;
     this.app.comparison.postponed = false;
     void this.pickFastest();
   }
@@ -66,7 +67,7 @@ export class BackendCommands {
   /** Moves the trainer to the measured backend when it is idle (otherwise at the next start of work). */
   private async applyMeasuredBackend(): Promise<void> {
     const info = this.app.backend;
-    if (!this.app.comparison.result || !info || this.app.forcedBackend !== 'auto' || this.app.run.isActive || this.app.tune.isBusy || this.app.landscape.computing) return;
+    if (!this.app.comparison.result || !info || this.app.forcedBackend !== 'auto' || this.app.run.isActive || this.app.session.busy !== null || this.app.landscape.computing) return;
     const picked = this.app.comparison.take()!;
     const reason = t.backend.measuredReason(picked.chosen);
     if (picked.chosen === info.name) {
@@ -75,7 +76,7 @@ export class BackendCommands {
     }
     this.app.backendStarting = true;
     try {
-      const started = await this.app.api.init(picked.chosen);
+      const started = await this.app.api.backend.init({ forced: picked.chosen });
       this.app.backend = { ...started, reason, speeds: picked.speeds, measuredAt: picked.measuredAt, cached: false };
     } catch (err) {
       this.app.notify('warning', t.backend.measureFailed(errorMessage(err)));
@@ -89,7 +90,7 @@ export class BackendCommands {
     this.app.backendStarting = true;
     try {
       const forced = this.app.forcedBackend === 'auto' ? undefined : this.app.forcedBackend;
-      const info = await this.app.api.init(forced);
+      const info = await this.app.api.backend.init({ forced });
       this.app.backend = info;
       // A backend that failed or hung while starting is said out loud, with what runs instead.
       if (info.failures.length || (forced && info.name !== forced)) {
@@ -119,7 +120,7 @@ export class BackendCommands {
 
   /** Simulates a lost backend `afterSteps` training steps from now (the run must carry on elsewhere). */
   async simulateFailure(afterSteps = 30): Promise<void> {
-    await this.app.api.injectBackendFailure(afterSteps);
+    await this.app.api.testHooks.injectBackendFailure({ afterSteps });
     this.app.notify('info', t.backend.simulated(afterSteps));
   }
 
@@ -129,7 +130,7 @@ export class BackendCommands {
     if (!info || !this.app.model || (info.name !== 'webgpu' && info.name !== 'webgl')) return;
     this.app.backendStarting = true;
     try {
-      const numerics = await this.app.api.checkNumerics();
+      const numerics = await this.app.api.backend.checkNumerics();
       this.app.backend = { ...info, numerics };
       if (numerics.relative > 1e-4) this.app.notify('warning', t.backend.numericsOff(info.name, numerics.relative));
     } catch (err) {

@@ -56,8 +56,8 @@ export class BackendComparison {
     this.running = true;
     void (async () => {
       try {
-        await probe.api.init(undefined);
-        const picked = await probe.api.measureBackendsFor(spec, shape.inputShape, shape.numClasses, shape.task, includeSoftware);
+        await probe.api.backend.init();
+        const picked = await probe.api.backend.measureFor({ spec, inputShape: shape.inputShape, numClasses: shape.numClasses, task: shape.task, includeSoftware });
         if (this.job !== job) return;
         const result = { chosen: picked.chosen, speeds: picked.speeds, measuredAt: new Date().toISOString() };
         localStorage.setItem(key, JSON.stringify(result));

@@ -27,7 +27,7 @@ export class BoundaryState {
   /** Loads the training points of the current (2-D) dataset. */
   async loadPoints(): Promise<void> {
     try {
-      this.points = await this.api().getPoints();
+      this.points = await this.api().data.points();
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err);
     }
@@ -43,7 +43,7 @@ export class BoundaryState {
     try {
       do {
         this.again = false;
-        this.grid = await this.api().predictGrid(BOUNDARY_GRID);
+        this.grid = await this.api().views.decisionGrid({ size: BOUNDARY_GRID });
         this.error = null;
       } while (this.again);
     } catch (err) {

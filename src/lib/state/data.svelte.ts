@@ -1,40 +1,39 @@
 import * as Comlink from 'comlink';
+import { toEngineMessage } from '../engine/errors';
 import { CATALOG, type CatalogEntry, type TableMeta } from '../engine/data/catalog';
-import { IDX_FILE_NAMES, type IdxFiles } from '../engine/data/mnist';
-import type { SyntheticKind } from '../engine/data/synthetic';
+import type { SyntheticKind, SyntheticOptions } from '../engine/data/synthetic';
+import type { LoadResult } from '../engine/data/workshop';
+import { PLAYGROUND_CONFIG } from '../engine/models/playground';
 import type { DatasetSummary } from '../engine/session';
+import { DEFAULT_CONFIG } from '../engine/train/config';
 import { t } from '../i18n';
+import { fetchIdxFiles } from '../io/builtin-data';
 import { fetchBytes } from '../io/fetch-files';
 import { readWithLimit } from '../io/user-files';
 import { app } from './app.svelte';
 import { CsvForm } from './csv-form.svelte';
+import { errorMessage } from './errors';
 import { evaluation } from './evaluation.svelte';
 import { ImageForm } from './image-form.svelte';
+import { editor } from './model-editor.svelte';
 
 export type DataChoice = string | 'own-csv' | 'own-images';
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
 /**
- * The dataset picker's state and commands: built-in datasets, generators and the user's own files all end
- * in the worker's parsers and `Session.setDataset`. A failed load leaves the current dataset and every
- * choice in the forms as they were, and says what went wrong in `error`.
+ * The dataset picker's state and commands. Built-in datasets, generators and the user's own files all end in
+ * the worker's parsers and its session. Each load asks the worker for a ticket first: when the user picks
+ * again before a load ends, only the last pick's data is applied, whatever order the loads finish in. A failed
+ * load leaves the current dataset and every choice in the forms as they were, and says what went wrong.
  */
 export class DataState {
   choice = $state<DataChoice>('mnist');
   busy = $state<string | null>(null);
   error = $state<string | null>(null);
-  notes = $state<string[]>([]);
+  notes = $state.raw<LoadResult['notes']>([]);
   generator = $state({ kind: 'spiral' as SyntheticKind, count: 400, noise: 0.2, seed: 1, classes: 3 });
   readonly csv = new CsvForm();
   readonly images = new ImageForm();
   private tableMeta?: Promise<Record<string, TableMeta>>;
-  /** The options of the table dataset in use, to refit its statistics when the validation split changes. */
-  private tableInUse: { choice: DataChoice; apply: (validationSplit: number, seed: number) => Promise<void> } | null = null;
-
-  constructor() {
-    app.beforeTrain.push(() => this.refitTable());
-  }
 
   get entry(): CatalogEntry | undefined {
     return CATALOG.find((e) => e.id === this.choice);
@@ -50,110 +49,112 @@ export class DataState {
     if (entry.kind === 'generator') {
       this.generator.kind = entry.synth;
       await this.generate();
-    } else if (entry.kind === 'idx') await this.run(t.dataset.loading(0), () => this.loadIdx(entry));
-    else await this.run(t.dataUi.loadingFile(entry.file), () => this.loadBuiltinTable(entry));
+    } else if (entry.kind === 'idx') await this.load(entry.id, t.dataset.loading(0), (ticket) => this.loadIdx(entry, ticket));
+    else await this.load(entry.id, t.dataUi.loadingFile(entry.file), (ticket) => this.loadBuiltinTable(entry, ticket));
   }
 
   async generate(): Promise<void> {
     const g = $state.snapshot(this.generator);
-    await this.run(t.dataUi.generator.generate, async () => {
-      this.use(await app.api.loadSynthetic({ kind: g.kind, count: g.count, noise: g.noise, seed: g.seed, classes: g.classes }));
-    });
+    const options: SyntheticOptions = { kind: g.kind, count: g.count, noise: g.noise, seed: g.seed, classes: g.classes };
+    await this.load(`synthetic-${g.kind}`, t.dataUi.generator.generate, async (ticket) => this.use(await app.api.data.loadSynthetic({ ticket, options })));
+  }
+
+  /** The 2-D playground: a generated dataset with the small playground model and its quick settings. */
+  async playground(options: SyntheticOptions): Promise<void> {
+    Object.assign(this.generator, options);
+    this.choice = CATALOG.find((e) => e.kind === 'generator' && e.synth === options.kind)?.id ?? this.choice;
+    await this.generate();
+    if (app.dataset?.inputShape.join() === '2') {
+      Object.assign(app.settings, PLAYGROUND_CONFIG);
+      await editor.choosePlayground();
+    }
+  }
+
+  /** Back to MNIST with the classic model and settings. */
+  async classicMnist(): Promise<void> {
+    Object.assign(app.settings, DEFAULT_CONFIG);
+    editor.preset = 'classicMlp';
+    await this.select('mnist');
   }
 
   /** Reads a user's CSV/TSV file (refused by size before it is read) and profiles its columns. */
   async pickCsv(file: File): Promise<void> {
     await this.run(t.dataUi.loadingFile(file.name), async () => {
       const bytes = await readWithLimit(file, 'csv');
-      this.csv.setProfile(await app.api.inspectCsv(Comlink.transfer(bytes, [bytes]), file.name));
+      this.csv.setProfile(await app.api.data.inspectCsv(Comlink.transfer({ bytes, fileName: file.name }, [bytes])));
       this.notes = this.csv.profile?.notes ?? [];
     });
   }
 
   async setHeader(hasHeader: boolean): Promise<void> {
     await this.run(null, async () => {
-      this.csv.setProfile(await app.api.setCsvHeader(hasHeader));
+      this.csv.setProfile(await app.api.data.setCsvHeader({ hasHeader }));
       this.notes = this.csv.profile?.notes ?? [];
     });
   }
 
-  /** Builds the dataset from the CSV form. */
+  /** Builds the dataset from the CSV form (the worker refits its statistics if a run changes the split). */
   async applyCsv(): Promise<void> {
-    // The form's choices as they are now: a later refit must not pick up edits that were never applied.
-    const chosen = this.csv.options(0, 0);
-    const apply = async (validationSplit: number, seed: number) => {
-      const { summary, notes } = await app.api.loadTable({ ...chosen, validationSplit, trainSeed: seed }, 'user');
+    const options = this.csv.options(app.settings.validationSplit, app.settings.seed);
+    await this.load('own-csv', null, async (ticket) => {
+      const { summary, notes } = await app.api.data.loadTable({ ticket, options, slot: 'user' });
       this.use(summary, [...(this.csv.profile?.notes ?? []), ...notes]);
-    };
-    await this.run(null, () => this.withTable('own-csv', apply));
+    });
   }
 
   async applyImages(): Promise<void> {
-    await this.run(t.dataUi.decoding, async () => {
+    await this.load('own-images', t.dataUi.decoding, async (ticket) => {
       const source = await this.images.source();
       const buffers = source.kind === 'zip' ? [source.bytes] : source.files.map((f) => f.bytes);
-      const { summary, notes } = await app.api.loadImages(Comlink.transfer(source, buffers), this.images.options());
+      const { summary, notes } = await app.api.data.loadImages(Comlink.transfer({ ticket, source, options: this.images.options() }, buffers));
       this.use(summary, notes);
     });
   }
 
-  private async loadBuiltinTable(entry: Extract<CatalogEntry, { kind: 'table' }>): Promise<void> {
+  private async loadBuiltinTable(entry: Extract<CatalogEntry, { kind: 'table' }>, ticket: number): Promise<void> {
     this.tableMeta ??= fetch('data/tabular/meta.json').then((r) => r.json());
     const [meta, bytes] = await Promise.all([this.tableMeta, fetchBytes(`data/tabular/${entry.file}`)]);
     const info = meta[entry.file];
-    const profile = await app.api.inspectCsv(Comlink.transfer(bytes, [bytes]), entry.file, undefined, 'builtin');
+    const profile = await app.api.data.inspectCsv(Comlink.transfer({ bytes, fileName: entry.file, slot: 'builtin' as const }, [bytes]));
     const target = profile.columns.findIndex((c) => c.name === info.target);
-    const apply = async (validationSplit: number, seed: number) => {
-      const opts = { target, task: info.task, kinds: profile.columns.map((c) => c.kind), missing: 'drop' as const, testFraction: 0.2, splitSeed: 1, validationSplit, trainSeed: seed };
-      const { summary, notes } = await app.api.loadTable({ ...opts, id: entry.id, name: entry.name, source: entry.source, classNames: info.target_names }, 'builtin');
-      this.use(summary, notes);
+    const { validationSplit, seed } = app.settings;
+    const options = {
+      target, task: info.task, kinds: profile.columns.map((c) => c.kind), missing: 'drop' as const, testFraction: 0.2, splitSeed: 1, validationSplit, trainSeed: seed,
+      id: entry.id, name: entry.name, source: entry.source, classNames: info.target_names,
     };
-    await this.withTable(entry.id, apply);
+    const { summary, notes } = await app.api.data.loadTable({ ticket, options, slot: 'builtin' });
+    this.use(summary, notes);
   }
 
-  private async loadIdx(entry: Extract<CatalogEntry, { kind: 'idx' }>): Promise<void> {
-    const keys = Object.keys(IDX_FILE_NAMES) as (keyof IdxFiles)[];
-    const received = new Map<string, [number, number]>();
+  private async loadIdx(entry: Extract<CatalogEntry, { kind: 'idx' }>, ticket: number): Promise<void> {
     app.datasetLoading = 0;
     try {
-      const buffers = await Promise.all(
-        keys.map((key) =>
-          fetchBytes(`${entry.dir}/${IDX_FILE_NAMES[key]}`, (got, total) => {
-            received.set(key, [got, total]);
-            const [a, b] = [...received.values()].reduce(([x, y], [g, tt]) => [x + g, y + tt], [0, 0]);
-            app.datasetLoading = b > 0 ? Math.round((100 * a) / b) : 0;
-          }),
-        ),
-      );
-      const files = Object.fromEntries(keys.map((k, i) => [k, buffers[i]])) as unknown as IdxFiles;
-      this.use(await app.api.loadIdxDataset(Comlink.transfer(files, buffers), entry.info));
+      const { files, buffers } = await fetchIdxFiles(entry.dir.replace(/^data\//, ''), '', (pct) => (app.datasetLoading = pct));
+      this.use(await app.api.data.loadIdx(Comlink.transfer({ ticket, files, info: entry.info }, buffers)));
     } finally {
       app.datasetLoading = null;
     }
   }
 
-  /** Applies a table dataset now and remembers how, to refit its statistics before training. */
-  private async withTable(choice: DataChoice, apply: (validationSplit: number, seed: number) => Promise<void>): Promise<void> {
-    await apply(app.settings.validationSplit, app.settings.seed);
-    this.tableInUse = { choice, apply };
-  }
-
-  /** Table statistics come from the rows the loop trains on: refit when the validation split or seed changed. */
-  private async refitTable(): Promise<void> {
-    const pre = app.dataset?.preprocessing;
-    if (!pre || !this.tableInUse) return;
-    const { validationSplit, seed } = app.settings;
-    if (pre.validationSplit === validationSplit && pre.seed === seed) return;
-    await this.tableInUse.apply(validationSplit, seed);
-  }
-
-  /** Makes a loaded dataset the page's current one. */
-  private use(summary: DatasetSummary, notes: string[] = []): void {
-    if (!summary.preprocessing) this.tableInUse = null;
-    app.dataset = summary;
-    app.test = null;
+  /** A loaded dataset arrived (the session snapshot shows it): the notes are this load's, the editor fits the model to it. */
+  private async use(_summary: DatasetSummary, notes: LoadResult['notes'] = []): Promise<void> {
     evaluation.clear();
     this.notes = notes;
+    await editor.onDataset();
+  }
+
+  /** A load with a ticket: superseded loads end quietly, failed ones say why and change nothing. */
+  private async load(id: string, busy: string | null, work: (ticket: number) => Promise<void>): Promise<void> {
+    if (app.run.isActive) return;
+    const ticket = await app.api.data.begin({ id });
+    await this.run(busy, async () => {
+      try {
+        await work(ticket);
+      } catch (err) {
+        await app.api.data.end({ ticket });
+        throw err;
+      }
+    });
   }
 
   /** Runs a load, showing `busy`; an error is kept in `error` and nothing else changes. */
@@ -164,7 +165,8 @@ export class DataState {
     try {
       await work();
     } catch (err) {
-      this.error = message(err);
+      // A load the user replaced by a later pick ends quietly.
+      if (toEngineMessage(err).code !== 'session.superseded') this.error = errorMessage(err);
     } finally {
       this.busy = null;
     }

@@ -1,5 +1,6 @@
 import type { EvaluationReport } from '../engine/train/report';
-import { app, type TestResult } from './app.svelte';
+import type { EvaluationState as TestResult } from '../engine/session/snapshot';
+import { app } from './app.svelte';
 
 /** Test examples to show: their indices, and pixels (images) or text (table rows, feature values). */
 export interface Examples {
@@ -15,7 +16,7 @@ export const CELL_LIMIT = 64;
  * The evaluation views' state: the report of the last test evaluation, the examples of the clicked
  * confusion-matrix cell, and the worst mistakes. Loaded once per test result.
  */
-export class EvaluationState {
+export class EvaluationViews {
   report = $state.raw<EvaluationReport | null>(null);
   error = $state<string | null>(null);
   cell = $state<{ actual: number; predicted: number } | null>(null);
@@ -38,7 +39,7 @@ export class EvaluationState {
     this.clear();
     this.loadedFor = test;
     try {
-      const report = await app.api.testReport();
+      const report = await app.api.train.report();
       if (this.loadedFor !== test) return;
       this.report = report;
       this.worst = await this.examples(report.worst);
@@ -63,9 +64,9 @@ export class EvaluationState {
   private async examples(indices: number[]): Promise<Examples> {
     const isImage = app.dataset?.preview.kind === 'images';
     if (indices.length === 0) return { indices, images: null, rows: [] };
-    if (isImage) return { indices, images: await app.api.getImages('test', indices), rows: [] };
-    return { indices, images: null, rows: await app.api.getTestRowText(indices) };
+    if (isImage) return { indices, images: await app.api.data.images({ split: 'test', indices }), rows: [] };
+    return { indices, images: null, rows: await app.api.data.testRowText({ indices }) };
   }
 }
 
-export const evaluation = new EvaluationState();
+export const evaluation = new EvaluationViews();

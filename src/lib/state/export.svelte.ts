@@ -12,7 +12,7 @@ function message(err: unknown): string {
 /** The export dialog: which weights, which quantisation (measured before download), and the downloads. */
 class ExportState {
   isOpen = $state(false);
-  source = $state.raw<ExportSource>({ kind: 'session', runId: null });
+  source = $state.raw<ExportSource>({ kind: 'session' });
   title = $state('');
   /** Epoch of the stored best checkpoint, when exporting a stored run that has one apart from the last. */
   bestEpoch = $state<number | null>(null);
@@ -29,7 +29,8 @@ class ExportState {
     this.source = source;
     this.title = title;
     this.bestEpoch = bestEpoch;
-    if (source.runId) void getRun(source.runId).then((r) => r && this.source.runId === r.id && (this.title = r.name), () => {});
+    const runId = source.kind === 'run' ? source.runId : app.currentRunId;
+    if (runId) void getRun(runId).then((r) => r && this.title === title && (this.title = r.name), () => {});
     this.dtype = 'none';
     this.reports = {};
     this.error = null;
@@ -55,7 +56,7 @@ class ExportState {
     if (dtype === 'none' || this.reports[dtype]) return;
     this.measuring = true;
     try {
-      const report = await app.worker.measureQuantization($state.snapshot(this.source) as ExportSource, dtype);
+      const report = await app.api.deploy.measureQuantization({ source: $state.snapshot(this.source) as ExportSource, dtype });
       this.reports = { ...this.reports, [dtype]: report };
     } catch (err) {
       this.error = t.deploy.export.failed(message(err));
@@ -70,7 +71,7 @@ class ExportState {
 
   async downloadZip(): Promise<void> {
     await this.run('zip', async () => {
-      const { fileName, zip } = await app.worker.exportBundle($state.snapshot(this.source) as ExportSource, this.quantize);
+      const { fileName, zip } = await app.api.deploy.exportBundle({ source: $state.snapshot(this.source) as ExportSource, dtype: this.quantize });
       this.zipBytes = zip.byteLength;
       downloadFile(fileName, zip as Uint8Array<ArrayBuffer>, 'application/zip');
       app.notify('info', t.deploy.export.downloaded(fileName));
@@ -79,7 +80,7 @@ class ExportState {
 
   async downloadFiles(): Promise<void> {
     await this.run('files', async () => {
-      const files = await app.worker.exportFiles($state.snapshot(this.source) as ExportSource, this.quantize);
+      const files = await app.api.deploy.exportFiles({ source: $state.snapshot(this.source) as ExportSource, dtype: this.quantize });
       downloadFile('model.json', files.modelJson, 'application/json');
       downloadFile(files.weightsFileName, files.weights);
       app.notify('info', t.results.exported(`model.json, ${files.weightsFileName}`));

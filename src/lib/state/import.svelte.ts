@@ -4,6 +4,7 @@ import type { ImportSummary } from '../engine/session';
 import { t } from '../i18n';
 import { app } from './app.svelte';
 import { errorMessage } from './errors';
+import { editor } from './model-editor.svelte';
 
 /** Importing a model the user brings back: validation happens in the worker, the card is shown here. */
 class ImportState {
@@ -23,12 +24,10 @@ class ImportState {
       const big = files.find((f) => f.size > IMPORT_LIMITS.fileBytes);
       if (big) throw new Error(t.deploy.import.tooBig(big.name, big.size, IMPORT_LIMITS.fileBytes));
       const uploaded: UploadedFile[] = await Promise.all(files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })));
-      const summary = await app.worker.importModel(Comlink.transfer(uploaded, uploaded.map((u) => u.bytes.buffer as ArrayBuffer)));
+      const summary = await app.api.model.import(Comlink.transfer({ files: uploaded }, uploaded.map((u) => u.bytes.buffer as ArrayBuffer)));
       this.summary = summary;
       if (summary.model) {
-        app.model = summary.model;
-        app.spec = summary.spec;
-        app.currentRunId = null;
+        await editor.showSpec(summary.spec);
         app.run.reset();
         app.run.status = 'idle';
         app.health.reset();

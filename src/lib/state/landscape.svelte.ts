@@ -33,7 +33,7 @@ export class LandscapeState {
     this.result = null;
     const onProgress = Comlink.proxy((f: number) => (this.progress = f));
     try {
-      const result = await this.api().computeLandscape($state.snapshot(this.options), onProgress);
+      const result = await this.api().views.landscape({ options: $state.snapshot(this.options) }, onProgress);
       if (result) this.result = result;
       this.status = result ? 'done' : 'cancelled';
     } catch (err) {
@@ -43,6 +43,6 @@ export class LandscapeState {
   }
 
   async cancel(): Promise<void> {
-    if (this.computing) await this.api().cancelLandscape();
+    if (this.computing) await this.api().views.cancelLandscape();
   }
 }

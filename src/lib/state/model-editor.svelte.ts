@@ -5,6 +5,8 @@ import type { ShapeReport } from '../engine/models/shapes';
 import type { LayerSpec, LayerType } from '../engine/models/spec';
 import { defaultLoss, type LossName } from '../engine/train/losses';
 import { t } from '../i18n';
+import { classicMlp, type ModelSpec } from '../engine/models/spec';
+import { playgroundMlp } from '../engine/models/playground';
 import { app } from './app.svelte';
 
 /** A new layer of each type, with common settings. */
@@ -42,7 +44,7 @@ const BUILD_DELAY_MS = 250;
  */
 export class ModelEditorState {
   preset = $state<PresetId | 'custom'>('classicMlp');
-  layers = $state<LayerSpec[]>(app.spec.layers.map((l) => ({ ...l })));
+  layers = $state<LayerSpec[]>(classicMlp().layers);
   loss = $state<LossName>('sparseCategoricalCrossentropy');
   private task: Task | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -55,24 +57,42 @@ export class ModelEditorState {
   /** Shapes and parameters per layer, and the first problem with this data, if any. */
   get report(): ShapeReport | null {
     const data = this.data;
-    return data ? checkModelFits(this.layers, data, this.loss) : null;
+    // Also refused: a model too large for the backend's memory at the batch size of the settings.
+    const setup = { batchSize: app.settings.batchSize, backend: app.backend?.name, optimizer: app.settings.optimizer };
+    return data ? checkModelFits(this.layers, data, this.loss, setup) : null;
   }
 
   get losses(): readonly LossName[] {
     return TASK_LOSSES[this.data?.task ?? 'classification'];
   }
 
-  choosePreset(id: PresetId | 'custom'): void {
+  choosePreset(id: PresetId | 'custom'): Promise<void> {
     this.preset = id;
     const data = this.data;
     if (id !== 'custom' && data) this.layers = makePreset(id, data, t.editor.presets[id]).layers;
-    this.apply();
+    return this.apply();
   }
 
-  /** New data: presets are rebuilt for it, a hand-made model is adapted, and the loss follows the task. */
-  onDataset(): void {
+  /** Shows a stored or imported model's layers, as a custom model (the plan of a next run). */
+  showSpec(spec: ModelSpec): Promise<void> {
+    this.preset = 'custom';
+    this.layers = spec.layers.map((l) => ({ ...l }));
+    return this.apply();
+  }
+
+  /** The 2-D playground's small network, as a custom model the editor can change. */
+  choosePlayground(): Promise<void> {
     const data = this.data;
-    if (!data) return;
+    if (!data) return Promise.resolve();
+    this.preset = 'custom';
+    this.layers = playgroundMlp(data.numClasses).layers;
+    return this.apply();
+  }
+
+  /** New data (the data state calls this after every load): presets are rebuilt for it, a hand-made model is adapted, and the loss follows the task. */
+  onDataset(): Promise<void> {
+    const data = this.data;
+    if (!data) return Promise.resolve();
     if (data.task !== this.task) {
       this.task = data.task;
       this.setLoss(defaultLoss(data.task));
@@ -82,7 +102,7 @@ export class ModelEditorState {
       if (!presetFits(this.preset, data)) this.preset = data.task === 'regression' ? 'linear' : 'classicMlp';
       this.layers = makePreset(this.preset, data, t.editor.presets[this.preset]).layers;
     }
-    this.apply();
+    return this.apply();
   }
 
   setLoss(loss: LossName): void {
@@ -94,7 +114,7 @@ export class ModelEditorState {
   edited(): void {
     this.preset = 'custom';
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.apply(), BUILD_DELAY_MS);
+    this.timer = setTimeout(() => void this.apply(), BUILD_DELAY_MS);
   }
 
   /** Adds a layer before the output layer (or at the end of an empty model). */
@@ -117,21 +137,24 @@ export class ModelEditorState {
     this.edited();
   }
 
-  /** Sends a model that fits to the worker; a model that does not fit is refused before training. */
-  apply(): void {
+  /**
+   * Sends a model that fits to the worker as the plan of the next run; a model that does not fit clears the
+   * plan there, so Train stays disabled until it is fixed. The worker's plan is what Train builds.
+   */
+  async apply(): Promise<void> {
     clearTimeout(this.timer);
     const report = this.report;
     if (!report) return;
     if (report.error) {
-      app.model = null;
+      await app.api.model.clearPlan();
       return;
     }
     const layers = $state.snapshot(this.layers) as LayerSpec[];
     const name = this.preset === 'custom' ? t.editor.custom : t.editor.presets[this.preset];
-    const sameInput = app.model?.inputShape.join() === this.data?.inputShape.join();
-    if (app.model && sameInput && JSON.stringify(layers) === JSON.stringify(app.spec.layers)) return;
-    app.spec = { name, layers };
-    void app.buildModel();
+    const plan = app.session.plan;
+    const sameInput = plan?.summary.inputShape.join() === this.data?.inputShape.join();
+    if (plan && sameInput && plan.spec.name === name && JSON.stringify(layers) === JSON.stringify(plan.spec.layers)) return;
+    await app.setPlan({ name, layers });
   }
 }
 

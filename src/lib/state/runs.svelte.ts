@@ -1,7 +1,10 @@
 import type { RunRecord } from '../engine/runs/record';
+import { isResumable } from '../engine/runs/store';
 import { t } from '../i18n';
-import { deleteCheckpoints, deleteRun, listRuns, storageEstimate, updateRun } from '../io/runs-db';
+import { heldRunIds } from '../io/run-locks';
+import { deleteCheckpoints, deleteRun, getRun, listRuns, storageEstimate, updateRun } from '../io/runs-db';
 import { app } from './app.svelte';
+import { editor } from './model-editor.svelte';
 import { router } from './router.svelte';
 
 function message(err: unknown): string {
@@ -15,14 +18,17 @@ class RunsState {
   /** Runs whose loss curves are overlaid. */
   compare = $state.raw<string[]>([]);
   estimate = $state.raw<{ usage: number; quota: number } | null>(null);
-  /** Runs that were in progress when the page went away (found once, at start). */
+  /** Runs that were in progress when their page went away (found at start, and when this tab is shown again). */
   interrupted = $state.raw<RunRecord[]>([]);
+  /** Ids of the runs some tab is recording now (Web Locks), as of the last refresh. */
+  held = $state.raw<ReadonlySet<string>>(new Set());
   busy = $state<string | null>(null);
   error = $state<string | null>(null);
 
   async refresh(): Promise<void> {
     try {
       this.list = await listRuns();
+      this.held = await heldRunIds();
       this.estimate = await storageEstimate();
       this.compare = this.compare.filter((id) => this.list.some((r) => r.id === id));
       if (this.compare.length === 0) this.compare = this.list.slice(0, 3).map((r) => r.id);
@@ -34,10 +40,16 @@ class RunsState {
     }
   }
 
-  /** At start: a run still marked 'running' belongs to a page that went away mid-run. */
+  /**
+   * A run still marked 'running' that no tab holds belongs to a page that went away mid-run. Runs held
+   * before or after the listing are left out: one that started or ended meanwhile is not interrupted.
+   */
   async findInterrupted(): Promise<void> {
     try {
-      this.interrupted = (await listRuns()).filter((r) => r.status === 'running' && r.completedEpochs > 0 && r.completedEpochs < r.config.epochs);
+      const before = await heldRunIds();
+      const list = await listRuns();
+      const held = new Set([...before, ...(await heldRunIds())]);
+      this.interrupted = list.filter((r) => isResumable(r, held));
     } catch {
       this.interrupted = [];
     }
@@ -73,6 +85,8 @@ class RunsState {
   /** Forgets that a run was interrupted (it stays in the list). */
   async discard(id: string): Promise<void> {
     this.interrupted = this.interrupted.filter((r) => r.id !== id);
+    // A run another tab resumed meanwhile is that tab's to write.
+    if ((await heldRunIds().catch(() => new Set<string>())).has(id)) return;
     await this.act(id, async () => void (await updateRun(id, { status: 'interrupted' })));
   }
 
@@ -87,15 +101,15 @@ class RunsState {
       return false;
     }
     try {
-      app.model = await app.worker.openRun(record.id, 'last');
+      await app.api.model.openRun({ runId: record.id, weights: 'last' });
     } catch (err) {
       app.notify('error', t.deploy.runs.openFailed(record.name, message(err)));
       return false;
     }
-    app.spec = record.model;
+    // The editor shows the run's layers (the plan of a next run); the worker holds the run's weights.
+    await editor.showSpec(record.model);
     Object.assign(app.settings, record.config);
     if (!record.config.earlyStopping) delete app.settings.earlyStopping;
-    app.currentRunId = record.id;
     app.health.reset();
     if (!resume) app.run.restore(record, record.status === 'stopped' ? 'stopped' : record.status === 'error' ? 'error' : 'done');
     router.go('train');
@@ -109,8 +123,25 @@ class RunsState {
     }
   }
 
-  async resume(record: RunRecord): Promise<void> {
-    this.interrupted = this.interrupted.filter((r) => r.id !== record.id);
+  /**
+   * Continues an interrupted run, as stored now: another tab may have resumed it since it was offered. The
+   * worker takes the run's lock before writing and refuses if it lost that race (`run.heldElsewhere`).
+   */
+  async resume(offered: RunRecord): Promise<void> {
+    this.interrupted = this.interrupted.filter((r) => r.id !== offered.id);
+    let record: RunRecord | undefined;
+    let held: ReadonlySet<string>;
+    try {
+      [record, held] = await Promise.all([getRun(offered.id), heldRunIds()]);
+    } catch (err) {
+      app.notify('error', t.deploy.runs.openFailed(offered.name, message(err)));
+      return;
+    }
+    if (!record || !isResumable(record, held)) {
+      app.notify('warning', record && held.has(record.id) ? t.deploy.resume.heldElsewhere(record.name) : t.deploy.resume.gone(offered.name));
+      await this.refresh();
+      return;
+    }
     if (await this.load(record, true)) await app.train({ resume: record });
   }
 }

@@ -11,12 +11,13 @@ import type { RunOptions } from '../engine/runs/monitored-run';
 import { cardFromRun, GENERATOR, type ModelCard, type QuantizationReport, type QuantizeDtype, type RunRecord, type TunerDecision } from '../engine/runs/record';
 import type { CheckpointKind } from '../engine/runs/recorder';
 import type { Session } from '../engine/session';
+import { EngineError } from '../engine/errors';
 import { valuesFromFiles } from '../engine/train/early-stopping';
 import * as tf from '@tensorflow/tfjs';
 import { IdbRunStore, getCheckpoint, getRun, updateRun } from '../io/runs-db';
 
-/** Which weights to export: the session's current model, or a stored run's checkpoint. */
-export type ExportSource = { kind: 'session'; runId: string | null } | { kind: 'run'; runId: string; weights: CheckpointKind };
+/** Which weights to export: the session's held model (the one whose results the page shows), or a stored run's checkpoint. */
+export type ExportSource = { kind: 'session' } | { kind: 'run'; runId: string; weights: CheckpointKind };
 
 /** How the page starts a recorded run. */
 export interface WorkerRunOptions {
@@ -32,20 +33,21 @@ export interface WorkerRunOptions {
 
 export function deployApi(session: Session) {
   const store = new IdbRunStore();
-  let importedCard: ModelCard | null = null;
+  // Test metrics of an opened run (not recorded in this session) go to its stored record.
+  session.testSink = async (runId, test) => (await updateRun(runId, { test })) !== undefined;
   let tfjs: Uint8Array | undefined;
   /** Quantised weights and their measurements, until the weights change (training, opening, importing). */
   const measured = new Map<string, { report: QuantizationReport; files: LayersModelFiles }>();
 
   async function loadRun(runId: string): Promise<RunRecord> {
     const record = session.lastRun?.record.id === runId ? session.lastRun.record : await getRun(runId);
-    if (!record) throw new Error('This run is no longer stored (it was deleted).');
+    if (!record) throw new EngineError('session.runNotStored', {});
     return record;
   }
 
   async function checkpoint(runId: string, kind: CheckpointKind) {
     const ckpt = await getCheckpoint(runId, kind);
-    if (!ckpt) throw new Error(`The ${kind === 'best' ? 'best' : 'last'} weights of this run are not stored (they were deleted to free space, or never saved).`);
+    if (!ckpt) throw new EngineError('session.checkpointMissing', { kind });
     return ckpt;
   }
 
@@ -53,7 +55,7 @@ export function deployApi(session: Session) {
   async function checkSameData(record: RunRecord): Promise<void> {
     const info = await session.describeData();
     if (record.dataset.id !== info.id || (record.dataset.checksum && info.checksum && record.dataset.checksum.value !== info.checksum.value)) {
-      throw new Error(`This run was trained on ${record.dataset.name} (checksum ${record.dataset.checksum?.value.slice(0, 12) ?? '–'}…), not on the loaded ${info.name}: load its data first.`);
+      throw new EngineError('session.otherData', { run: record.dataset.name, checksum: record.dataset.checksum?.value.slice(0, 12) ?? '–', loaded: info.name });
     }
   }
 
@@ -61,14 +63,17 @@ export function deployApi(session: Session) {
     return source.kind === 'run' ? (await checkpoint(source.runId, source.weights)).files : session.exportModel();
   }
 
+  /** The card of what is exported: the stored run's, the held model's run, its imported card, or a plain one. */
   async function card(source: ExportSource, quantization: QuantizationReport | null): Promise<ModelCard> {
-    if (source.runId) return cardFromRun(await loadRun(source.runId), source.kind === 'run' ? source.weights : 'last', quantization);
-    if (importedCard) return { ...importedCard, createdAt: new Date().toISOString(), quantization };
-    const spec = session.currentSpec;
-    if (!spec || !session.currentModel) throw new Error('There is no model yet: train or import one.');
+    if (source.kind === 'run') return cardFromRun(await loadRun(source.runId), source.weights, quantization);
+    const held = session.models.state;
+    if (!held) throw new EngineError('session.noModel', {});
+    if (held.runId) return cardFromRun(await loadRun(held.runId), 'last', quantization);
+    const imported = session.models.importedCard;
+    if (imported) return { ...imported, createdAt: new Date().toISOString(), quantization };
     return {
       format: 'descent-model-card', version: 1, name: 'Imported model', createdAt: new Date().toISOString(), runId: null,
-      dataset: await session.describeData(), model: spec, totalParams: session.currentModel.countParams(), hyperParameters: null,
+      dataset: await session.describeData(), model: held.spec, totalParams: held.summary.totalParams, hyperParameters: null,
       tuner: null, metrics: null, weights: { epoch: null, kind: 'last' }, quantization, backend: tf.getBackend(), tfjsVersion: tf.version.tfjs,
       seed: 0, generator: GENERATOR,
     };
@@ -77,7 +82,8 @@ export function deployApi(session: Session) {
   async function quantized(source: ExportSource, dtype: QuantizeDtype | null): Promise<{ files: LayersModelFiles; report: QuantizationReport | null }> {
     const files = await modelFiles(source);
     if (!dtype) return { files, report: null };
-    const key = `${JSON.stringify(source)}:${dtype}`;
+    // The held model's measurements last as long as its weights (its version changes when they are replaced).
+    const key = `${source.kind === 'session' ? `session:${session.models.state?.version}` : JSON.stringify(source)}:${dtype}`;
     const result = measured.get(key) ?? (await session.measureQuantization(files, dtype));
     measured.set(key, result);
     return result;
@@ -86,7 +92,7 @@ export function deployApi(session: Session) {
   async function tfjsBytes(): Promise<Uint8Array> {
     if (!tfjs) {
       const response = await fetch(tfjsUrl);
-      if (!response.ok) throw new Error(`tf.min.js could not be read (HTTP ${response.status}).`);
+      if (!response.ok) throw new EngineError('session.tfjsUnreadable', { status: response.status });
       tfjs = new Uint8Array(await response.arrayBuffer());
     }
     return tfjs;
@@ -116,12 +122,11 @@ export function deployApi(session: Session) {
       return { record: { id: options.runId, name: options.name, tuner: options.tuner ?? null, parent: options.parent ?? null, store }, fromCurrentWeights: options.fromCurrentWeights };
     },
 
-    /** Makes a stored run's weights the current model. */
+    /** Makes a stored run's weights the held model (then the page evaluates it). */
     async openRun(runId: string, kind: CheckpointKind = 'last') {
       const record = await loadRun(runId);
       await checkSameData(record);
-      const summary = await session.loadModelFiles((await checkpoint(runId, kind)).files, record.model);
-      importedCard = null;
+      const summary = await session.loadModelFiles((await checkpoint(runId, kind)).files, record.model, 'opened', runId);
       measured.clear();
       return summary;
     },
@@ -129,16 +134,8 @@ export function deployApi(session: Session) {
     /** Validates and loads a model the user brought (zip, or model.json + weights). */
     async importModel(files: UploadedFile[]) {
       const summary = await session.importModel(files);
-      if (summary.model) importedCard = summary.card;
       measured.clear();
       return summary;
-    },
-
-    /** Stores test metrics with the run (after the page evaluated the model). */
-    async recordTest(runId: string, test: NonNullable<RunRecord['test']>): Promise<boolean> {
-      const live = session.lastRun;
-      if (live?.record.id === runId) return live.setTest(test);
-      return (await updateRun(runId, { test })) !== undefined;
     },
 
     /** Writes a run that could not be saved (full storage) again; true when it is stored now. */

@@ -8,21 +8,31 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { BACKEND_ORDER, initBackend, pickFastestBackend, startBackend, type BackendName, type BackendSpeed } from '../engine/backend';
+import { isAllocationFailure, rebuildBackend } from '../engine/backend-recovery';
 import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
-import { DataWorkshop } from '../engine/data/workshop';
+import { DataWorkshop, type ImageSource, type TableSlot } from '../engine/data/workshop';
 import type { Task } from '../engine/data/dataset';
+import type { IdxDatasetInfo, IdxFiles } from '../engine/data/mnist';
+import type { SyntheticOptions } from '../engine/data/synthetic';
+import type { TabularOptions } from '../engine/data/tabular';
+import type { ImageOptions } from '../engine/data/image-dataset';
 import { placeholderDataset } from '../engine/data/placeholder';
+import { EngineError } from '../engine/errors';
+import type { UploadedFile } from '../engine/export/import';
 import type { ModelSpec } from '../engine/models/spec';
 import type { LandscapeOptions } from '../engine/landscape/run';
-import { Session } from '../engine/session';
+import type { QuantizeDtype } from '../engine/runs/record';
+import { Session, type SessionSnapshot } from '../engine/session';
+import { breakBackendForTest } from '../engine/testing/hooks';
 import type { TrainConfig } from '../engine/train/config';
-import type { TrainEvent, TrainEventListener } from '../engine/train/events';
+import type { TrainEvent } from '../engine/train/events';
 import { injectBackendFailure, isBackendFailure } from '../engine/train/fault';
-import type { BatchRow } from '../engine/tune/batch-finder';
-import type { RangeTestPoint } from '../engine/tune/lr-finder';
+import type { TrainResult } from '../engine/train/loop';
+import { tunerDecisions } from '../engine/tune/auto';
+import type { AutoEvent, TuneEvent } from '../engine/tune/events';
 import { decodeImage } from './decode-image';
 import { probeBackend } from './probes';
-import { deployApi, type WorkerRunOptions } from './deploy-api';
+import { deployApi, type ExportSource, type WorkerRunOptions } from './deploy-api';
 
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
@@ -37,27 +47,83 @@ if (self.crossOriginIsolated) setThreadsCount(Math.max(1, navigator.hardwareConc
 
 const session = new Session();
 const workshop = new DataWorkshop(session, decodeImage);
+const deploy = deployApi(session);
+/** How the current table dataset was built, to refit its statistics when a run uses another split or seed. */
+let tableSource: { options: TabularOptions; slot: TableSlot } | null = null;
+
+/**
+ * Table statistics (standardisation, vocabularies) come from the rows the loop trains on: when a run's
+ * validation split or seed differs from the dataset's, the table is built again from the same choices.
+ */
+function refitTable(config: TrainConfig): void {
+  const pre = session.data.dataset?.preprocessing;
+  if (!pre || !tableSource || (pre.validationSplit === config.validationSplit && pre.seed === config.seed)) return;
+  tableSource = { ...tableSource, options: { ...tableSource.options, validationSplit: config.validationSplit, trainSeed: config.seed } };
+  workshop.loadTable(tableSource.options, tableSource.slot);
+}
 
 /** Frees the worker's end of a callback the page passed with `Comlink.proxy`. */
 function release(callback: unknown): void {
   (callback as Comlink.Remote<() => void>)[Comlink.releaseProxy]();
 }
-const deploy = deployApi(session);
 
-/** The worker's API. The page sees its type through `TrainerApi`; every method takes and returns plain data. */
-const api = {
-  async init(forced?: BackendName) {
-    const choice = await initBackend(BACKEND_ORDER, { probe: probeBackend, forced, timeoutMs: 8000 });
+/**
+ * Runs work that allocates on the backend. A failed allocation can leave a backend broken for every later
+ * call (WASM: "memory access out of bounds" from then on): the backend is rebuilt, the last good model
+ * restored, the page told, and the error passed on.
+ */
+async function guarded<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (!isAllocationFailure(err)) throw err;
+    const backend = tf.getBackend();
+    await rebuildBackend(backend as BackendName);
+    await session.restoreAfterReset(backend);
+    throw new EngineError('session.allocationFailed', { backend, detail: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/**
+ * A recorded run; a backend that breaks mid-run (lost context or device) hands the run to the next one that
+ * starts, resuming from the stored checkpoint. Then the model is evaluated on the test set, and the metrics
+ * stored with the run.
+ */
+async function runAndEvaluate(config: TrainConfig, emit: (e: TrainEvent) => void, options: WorkerRunOptions): Promise<{ result: TrainResult; testSaved: boolean }> {
+  if (!options.resume) refitTable(config);
+  let opts = options;
+  let result: TrainResult;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      result = await session.train(config, emit, await deploy.runOptions(opts));
+      break;
+    } catch (err) {
+      if (attempt >= 2 || !isBackendFailure(err)) throw err;
+      const from = tf.getBackend();
+      const next = await initBackend(BACKEND_ORDER.filter((b) => b !== from), { probe: probeBackend, timeoutMs: 8000 });
+      const point = await deploy.fallbackPoint(opts.runId);
+      emit({ kind: 'fallback', from, to: next.name, reason: (err as Error).message, resumeStep: point.step, resumeEpoch: point.epoch });
+      opts = { ...opts, resume: point.resume };
+    }
+  }
+  const testSaved = await session.evaluateAndRecord();
+  return { result, testSaved };
+}
+
+const backend = {
+  async init(options: { forced?: BackendName } = {}) {
+    const choice = await initBackend(BACKEND_ORDER, { probe: probeBackend, forced: options.forced, timeoutMs: 8000 });
     const threads = choice.name === 'wasm' ? getThreadsCount() : 0;
     return { ...choice, threads, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, tfVersion: tf.version.tfjs };
   },
   /**
-   * Measures a few training steps of the current model on every backend that starts here within ~2 s, and
-   * keeps the fastest active. A GPU emulated in software is listed as skipped unless `includeSoftware`: it is
-   * many times slower than WASM, and its work queued in the browser's GPU process outlives a cancelled
-   * measurement (measured: the page drew no frame for 2–3 s after Train cut such a measurement short).
+   * Measures a few training steps of the plan on every backend that starts here within ~2 s, and keeps the
+   * fastest active. A GPU emulated in software is listed as skipped unless `includeSoftware`: it is many times
+   * slower than WASM, and its work queued in the browser's GPU process outlives a cancelled measurement
+   * (measured: the page drew no frame for 2–3 s after Train cut such a measurement short).
    */
-  async measureBackends(budgetMs = 2000, includeSoftware = false) {
+  async measure(options: { budgetMs?: number; includeSoftware?: boolean } = {}) {
+    const { budgetMs = 2000, includeSoftware = false } = options;
     const candidates: BackendName[] = [];
     const skipped: BackendSpeed[] = [];
     const details = new Map<BackendName, string>();
@@ -73,123 +139,184 @@ const api = {
     return { ...picked, speeds: [...skipped, ...picked.speeds], detail: details.get(picked.chosen) ?? '', threads: picked.chosen === 'wasm' ? getThreadsCount() : 0 };
   },
   /**
-   * The same measurement for a model and data shape this worker does not hold: random examples stand in
-   * for the data. The page runs it in a second worker, so the trainer stays free to start at once.
+   * The same measurement for a model and data shape this worker does not hold: random examples stand in for
+   * the data. The page runs it in a second worker, so the trainer stays free to start at once.
    */
-  async measureBackendsFor(spec: ModelSpec, inputShape: number[], numClasses: number, task: Task, includeSoftware = false, budgetMs = 2000) {
-    session.setDataset(placeholderDataset(inputShape, numClasses, task));
-    session.setModel(spec, 1);
-    return api.measureBackends(budgetMs, includeSoftware);
+  async measureFor(options: { spec: ModelSpec; inputShape: number[]; numClasses: number; task: Task; includeSoftware?: boolean; budgetMs?: number }) {
+    session.setDataset(placeholderDataset(options.inputShape, options.numClasses, options.task));
+    session.setModel(options.spec, 1);
+    return backend.measure(options);
   },
   /** The active backend's loss on one batch against the CPU backend's, same weights: relative difference. */
   async checkNumerics() {
-    const backend = tf.getBackend() as BackendName;
+    const name = tf.getBackend() as BackendName;
     const loss = await session.tools.lossOnFirstBatch();
     await startBackend('cpu');
     const cpuLoss = await session.tools.lossOnFirstBatch();
-    await startBackend(backend);
-    return { backend, loss, cpuLoss, relative: Math.abs(loss - cpuLoss) / Math.max(Math.abs(cpuLoss), 1e-12) };
+    await startBackend(name);
+    return { backend: name, loss, cpuLoss, relative: Math.abs(loss - cpuLoss) / Math.max(Math.abs(cpuLoss), 1e-12) };
   },
-  loadIdxDataset: session.loadIdxDataset.bind(session),
-  loadSynthetic: session.loadSynthetic.bind(session),
-  setModel: session.setModel.bind(session),
-  /** `onEvent` arrives as a comlink proxy of the page's callback; it is released when the run ends. */
-  async train(config: TrainConfig, onEvent: TrainEventListener, options?: WorkerRunOptions) {
-    const emit = (event: TrainEvent) => void onEvent(event);
-    try {
-      let opts = options;
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await session.train(config, emit, await deploy.runOptions(opts));
-        } catch (err) {
-          // A backend that breaks mid-run (lost context or device) hands the run to the next one that starts.
-          if (!opts || attempt >= 2 || !isBackendFailure(err)) throw err;
-          const from = tf.getBackend();
-          const next = await initBackend(BACKEND_ORDER.filter((b) => b !== from), { probe: probeBackend, timeoutMs: 8000 });
-          const point = await deploy.fallbackPoint(opts.runId);
-          emit({ kind: 'fallback', from, to: next.name, reason: (err as Error).message, resumeStep: point.step, resumeEpoch: point.epoch });
-          opts = { ...opts, resume: point.resume };
-        }
-      }
-    } finally {
-      release(onEvent);
-    }
-  },
-  /** Makes the training step `afterSteps` from now fail as if the backend were lost (tests and demonstrations). */
-  injectBackendFailure,
+};
 
-  /** Callbacks arrive as comlink proxies; they are released when the job ends. */
-  async rangeTest(config: TrainConfig, onPoint: (p: RangeTestPoint, index: number, total: number) => void) {
-    try {
-      return await session.tools.rangeTest(config, (p, i, n) => void onPoint(p, i, n));
-    } finally {
-      release(onPoint);
-    }
-  },
-  async findBatchSize(config: TrainConfig, onRow: (row: BatchRow) => void, maxBatch?: number) {
-    try {
-      return await session.tools.findBatchSize(config, (row) => void onRow(row), maxBatch);
-    } finally {
-      release(onRow);
-    }
-  },
-  stop: session.stop.bind(session),
-  benchThroughput: session.tools.benchThroughput.bind(session.tools),
-  benchModelFit: session.tools.benchModelFit.bind(session.tools),
-  profileStep: session.tools.profileStep.bind(session.tools),
-  trainTracked: session.tools.trainTracked.bind(session.tools),
-  evaluateTest: async () => {
-    const ev = await session.evaluateTest();
-    return Comlink.transfer(ev, [ev.predicted.buffer, ev.confidence.buffer]);
-  },
-  getImages: (split: 'train' | 'test', indices: number[]) => {
-    const images = session.getImages(split, indices);
-    return Comlink.transfer(images, [images.buffer]);
-  },
-  getLabels: (split: 'train' | 'test') => {
-    const labels = session.getLabels(split);
-    return Comlink.transfer(labels, [labels.buffer]);
-  },
-  exportModel: async () => {
-    const files = await session.exportModel();
-    return Comlink.transfer(files, [files.weights]);
-  },
-  inspectCsv: workshop.inspectCsv.bind(workshop),
-  setCsvHeader: workshop.setHeader.bind(workshop),
-  loadTable: workshop.loadTable.bind(workshop),
-  loadImages: workshop.loadImages.bind(workshop),
-  testReport: () => {
-    const report = session.testReport();
-    const buffers = report.kind === 'classification' ? [report.labels.buffer, report.predicted.buffer, report.confidence.buffer] : [report.actual.buffer, report.predicted.buffer];
-    return Comlink.transfer(report, buffers);
-  },
-  getTestRowText: session.getTestRowText.bind(session),
-  predictGrid: async (size: number) => {
-    const grid = await session.predictGrid(size);
-    return Comlink.transfer(grid, [grid.classes.buffer, grid.confidence.buffer]);
-  },
-  getPoints: () => {
-    const points = session.getPoints();
-    return Comlink.transfer(points, [points.x.buffer, points.labels.buffer]);
-  },
-  /** `onProgress` arrives as a comlink proxy; it is released when the computation ends. */
-  async computeLandscape(options: LandscapeOptions, onProgress: (fraction: number) => void) {
-    try {
-      const result = await session.computeLandscape(options, (f) => void onProgress(f));
-      return result ? Comlink.transfer(result, [result.losses.buffer, result.path.buffer]) : null;
-    } finally {
-      (onProgress as unknown as Comlink.Remote<typeof onProgress>)[Comlink.releaseProxy]();
-    }
-  },
-  cancelLandscape: session.cancelLandscape.bind(session),
-  memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
-  openRun: deploy.openRun,
-  importModel: deploy.importModel,
-  recordTest: deploy.recordTest,
-  retrySave: deploy.retrySave,
-  measureQuantization: deploy.measureQuantization,
-  exportBundle: deploy.exportBundle,
-  exportFiles: deploy.exportFiles,
+/**
+ * The worker's API, in namespaces. The page sees its type through `TrainerApi`; every method takes one options
+ * object and returns plain data. Each namespace is marked with `Comlink.proxy` so that comlink types it as
+ * callable through the page's remote (`api.data.loadIdx(...)`); the calls go to these objects as they are.
+ */
+const api = {
+  session: Comlink.proxy({
+    /** `listener` (a comlink proxy) gets every snapshot of the session, the current one first. */
+    subscribe(listener: (s: SessionSnapshot) => void): void {
+      session.onChange((s) => void listener(s));
+    },
+  }),
+  backend: Comlink.proxy(backend),
+  data: Comlink.proxy({
+    /** A dataset load begins (the user chose it); returns the ticket its loader passes. */
+    begin: (options: { id: string }) => session.beginLoad(options.id),
+    /** A load failed: the session no longer shows it as loading. */
+    end: (options: { ticket: number }) => session.endLoad(options.ticket),
+    async loadIdx(options: { ticket?: number; files: IdxFiles; info: IdxDatasetInfo }) {
+      const summary = await session.loadIdxDataset(options.files, options.info, options.ticket);
+      tableSource = null;
+      return summary;
+    },
+    loadSynthetic(options: { ticket?: number; options: SyntheticOptions }) {
+      const summary = session.loadSynthetic(options.options, options.ticket);
+      tableSource = null;
+      return summary;
+    },
+    inspectCsv: (options: { bytes: ArrayBuffer; fileName: string; hasHeader?: boolean; slot?: TableSlot }) => workshop.inspectCsv(options.bytes, options.fileName, options.hasHeader, options.slot),
+    setCsvHeader: (options: { hasHeader: boolean }) => workshop.setHeader(options.hasHeader),
+    loadTable(options: { ticket?: number; options: TabularOptions; slot: TableSlot }) {
+      const result = workshop.loadTable(options.options, options.slot, options.ticket);
+      tableSource = { options: options.options, slot: options.slot };
+      return result;
+    },
+    async loadImages(options: { ticket?: number; source: ImageSource; options: ImageOptions }) {
+      const result = await workshop.loadImages(options.source, options.options, options.ticket);
+      tableSource = null;
+      return result;
+    },
+    images: (options: { split: 'train' | 'test'; indices: number[] }) => {
+      const images = session.getImages(options.split, options.indices);
+      return Comlink.transfer(images, [images.buffer]);
+    },
+    labels: (options: { split: 'train' | 'test' }) => {
+      const labels = session.getLabels(options.split);
+      return Comlink.transfer(labels, [labels.buffer]);
+    },
+    testRowText: (options: { indices: number[] }) => session.getTestRowText(options.indices),
+    points: () => {
+      const points = session.getPoints();
+      return Comlink.transfer(points, [points.x.buffer, points.labels.buffer]);
+    },
+  }),
+  model: Comlink.proxy({
+    /** The model the next run builds (the layer editor's), checked against the data. */
+    setPlan: (options: { spec: ModelSpec; seed: number }) => guarded(async () => session.setModel(options.spec, options.seed)),
+    /** The editor's model does not fit the data: nothing is planned, so nothing can train. */
+    clearPlan: () => session.clearPlan(),
+    import: (options: { files: UploadedFile[] }) => guarded(() => deploy.importModel(options.files)),
+    openRun: (options: { runId: string; weights?: 'last' | 'best' }) => guarded(() => deploy.openRun(options.runId, options.weights)),
+  }),
+  train: Comlink.proxy({
+    /** A recorded run, then its evaluation. `onEvent` arrives as a comlink proxy; it is released when the run ends. */
+    async run(options: { config: TrainConfig; run: WorkerRunOptions }, onEvent: (e: TrainEvent) => void) {
+      try {
+        return await guarded(() => runAndEvaluate(options.config, (e) => void onEvent(e), options.run));
+      } finally {
+        release(onEvent);
+      }
+    },
+    stop: () => session.stop(),
+    /** Evaluates the held model on the test set (an opened or imported model); the snapshot carries the result. */
+    evaluate: () => guarded(() => session.evaluateAndRecord()),
+    report: () => {
+      const report = session.testReport();
+      const buffers = report.kind === 'classification' ? [report.labels.buffer, report.predicted.buffer, report.confidence.buffer] : [report.actual.buffer, report.predicted.buffer];
+      return Comlink.transfer(report, buffers);
+    },
+  }),
+  tune: Comlink.proxy({
+    /** Callbacks arrive as comlink proxies; they are released when the job ends. */
+    async rangeTest(options: { config: TrainConfig }, onEvent: (e: TuneEvent) => void) {
+      try {
+        return await guarded(() => session.tools.rangeTest(options.config, (e) => void onEvent(e)));
+      } finally {
+        release(onEvent);
+      }
+    },
+    async findBatchSize(options: { config: TrainConfig; maxBatch?: number }, onEvent: (e: TuneEvent) => void) {
+      try {
+        return await guarded(() => session.tools.findBatchSize(options.config, (e) => void onEvent(e), options.maxBatch));
+      } finally {
+        release(onEvent);
+      }
+    },
+    /** Auto in one call: plan, batch finder, range test, then the run with the tuned settings and its evaluation. */
+    async auto(options: { config: TrainConfig; run: WorkerRunOptions }, onEvent: (e: AutoEvent) => void) {
+      const emit = (e: AutoEvent) => void onEvent(e);
+      try {
+        const outcome: { run?: { result: TrainResult; testSaved: boolean } } = {};
+        await guarded(() =>
+          session.tools.auto(options.config, emit, async (tuned) => {
+            outcome.run = await runAndEvaluate(tuned, emit, { ...options.run, tuner: tuned.tuning ? tunerDecisions(tuned.tuning) : null });
+            return outcome.run.result;
+          }),
+        );
+        return outcome.run ?? null;
+      } finally {
+        release(onEvent);
+      }
+    },
+  }),
+  views: Comlink.proxy({
+    decisionGrid: async (options: { size: number }) => {
+      const grid = await session.predictGrid(options.size);
+      return Comlink.transfer(grid, [grid.classes.buffer, grid.confidence.buffer]);
+    },
+    /** `onProgress` arrives as a comlink proxy; it is released when the computation ends. */
+    async landscape(options: { options: LandscapeOptions }, onProgress: (fraction: number) => void) {
+      try {
+        const result = await guarded(() => session.computeLandscape(options.options, (f) => void onProgress(f)));
+        return result ? Comlink.transfer(result, [result.losses.buffer, result.path.buffer]) : null;
+      } finally {
+        release(onProgress);
+      }
+    },
+    cancelLandscape: () => session.cancelLandscape(),
+  }),
+  deploy: Comlink.proxy({
+    measureQuantization: (options: { source: ExportSource; dtype: QuantizeDtype }) => deploy.measureQuantization(options.source, options.dtype),
+    exportBundle: (options: { source: ExportSource; dtype: QuantizeDtype | null }) => deploy.exportBundle(options.source, options.dtype),
+    exportFiles: (options: { source: ExportSource; dtype: QuantizeDtype | null }) => deploy.exportFiles(options.source, options.dtype),
+    retrySave: () => deploy.retrySave(),
+  }),
+  bench: Comlink.proxy({
+    throughput: (options: { spec: ModelSpec; config: TrainConfig; warmupMs?: number; measureMs?: number }) => session.tools.benchThroughput(options.spec, options.config, options.warmupMs, options.measureMs),
+    modelFit: (options: { spec: ModelSpec; config: TrainConfig; samples?: number }) => session.tools.benchModelFit(options.spec, options.config, options.samples),
+    profileStep: (options: { spec: ModelSpec; config: TrainConfig }) => session.tools.profileStep(options.spec, options.config),
+    trainTracked: (options: { config: TrainConfig; targetAccuracy: number; minEpochs: number }) => session.tools.trainTracked(options.config, options.targetAccuracy, options.minEpochs),
+    memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
+    /** A run that is not recorded, then its test accuracy (benchmarks). */
+    async run(options: { config: TrainConfig }, onEvent: (e: TrainEvent) => void) {
+      try {
+        const result = await session.train(options.config, (e) => void onEvent(e));
+        const test = await session.evaluateTest();
+        return { result, testAccuracy: test.accuracy };
+      } finally {
+        release(onEvent);
+      }
+    },
+  }),
+  /** For tests and demonstrations only; not part of the product's commands. */
+  testHooks: Comlink.proxy({
+    /** Makes the training step `afterSteps` from now fail as if the backend were lost. */
+    injectBackendFailure: (options: { afterSteps: number }) => injectBackendFailure(options.afterSteps),
+    /** Provokes a real failed allocation on the active backend, then recovers as a user's failure would. */
+    breakBackend: () => guarded(async () => breakBackendForTest()),
+  }),
 };
 
 export type TrainerApi = typeof api;

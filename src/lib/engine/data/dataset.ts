@@ -81,3 +81,8 @@ export function classCounts(split: Split, numClasses: number): number[] {
   for (let i = 0; i < split.count; i++) counts[split.y[i]]++;
   return counts;
 }
+
+/** Two input features and classes: the data the decision boundary and the scatter plot can show. */
+export function is2dClassification(d: { task: Task; inputShape: readonly number[] } | null | undefined): boolean {
+  return !!d && d.task === 'classification' && d.inputShape.length === 1 && d.inputShape[0] === 2;
+}

@@ -1,4 +1,4 @@
-import type { DatasetSummary, Session } from '../session';
+import type { DatasetSummary, Session } from '../session/index';
 import { EngineError, type EngineMessage } from '../errors';
 import { parseCsv, type CsvTable } from './csv';
 import { profileTable, type CsvProfile } from './csv-profile';
@@ -54,14 +54,14 @@ export class DataWorkshop {
   }
 
   /** Builds a dataset from the kept table with the form's choices and makes it the current one. */
-  loadTable(opts: TabularOptions, slot: TableSlot = 'user'): LoadResult {
+  loadTable(opts: TabularOptions, slot: TableSlot = 'user', ticket?: number): LoadResult {
     const { table, profile } = this.requireTable(slot);
     const { dataset, notes } = buildTabular(table, profile, opts);
-    return { summary: this.session.setDataset(dataset), notes };
+    return { summary: this.session.setDataset(dataset, undefined, ticket), notes };
   }
 
   /** Decodes, resizes and packs images into a dataset and makes it the current one. */
-  async loadImages(source: ImageSource, opts: ImageOptions): Promise<LoadResult> {
+  async loadImages(source: ImageSource, opts: ImageOptions, ticket?: number): Promise<LoadResult> {
     const files: ImageFile[] =
       source.kind === 'zip'
         ? unzipImages(new Uint8Array(source.bytes), source.name)
@@ -69,7 +69,7 @@ export class DataWorkshop {
     const strict = source.kind === 'files' && source.files.every((f) => f.className);
     const grouped = groupByClass(files, source.name, strict, source.kind === 'zip' ? `${source.name}/` : '');
     const { dataset, notes } = await buildImageDataset(grouped, opts, this.decode);
-    return { summary: this.session.setDataset(dataset), notes };
+    return { summary: this.session.setDataset(dataset, undefined, ticket), notes };
   }
 
   private requireTable(slot: TableSlot): KeptTable {

@@ -1,0 +1,409 @@
+import * as tf from '@tensorflow/tfjs';
+import { filesChecksum } from '../data/checksum';
+import type { Dataset } from '../data/dataset';
+import { IDX_FILE_NAMES, loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from '../data/mnist';
+import { generateSynthetic, type SyntheticOptions } from '../data/synthetic';
+import { EngineError, toEngineMessage, type EngineMessage } from '../errors';
+import { readModelUpload, type UploadedFile } from '../export/import';
+import type { LayersModelFiles } from '../export/layers-format';
+import { loadForDataset, measureQuantization, specFromModel } from '../export/model-io';
+import type { DecisionGrid } from '../boundary/decision-grid';
+import { computeLandscape, type LandscapeOptions, type LandscapeResult } from '../landscape/run';
+import { TrajectoryRecorder } from '../landscape/trajectory';
+import { lossProblem } from '../models/fit';
+import type { ModelSpec, ModelSummary } from '../models/spec';
+import { MonitoredRun, type RunOptions } from '../runs/monitored-run';
+import type { RunRecorder } from '../runs/recorder';
+import type { DatasetChecksum, DatasetInfo, ModelCard, QuantizeDtype, RunRecord } from '../runs/record';
+import { validateConfig, type TrainConfig } from '../train/config';
+import { evaluate, type Evaluation } from '../train/evaluate';
+import type { TrainEventListener } from '../train/events';
+import { mergeHooks, type EpochContext } from '../train/hooks';
+import { defaultLoss, type LossName } from '../train/losses';
+import { Trainer, type TrainResult } from '../train/loop';
+import { evaluationReport, type EvaluationReport } from '../train/report';
+import { scheduleHooks } from '../train/schedules';
+import { DataSlot } from './data';
+import { ModelSlot } from './models';
+import { EMPTY_SNAPSHOT, type DatasetSummary, type EvaluationState, type ModelOrigin, type RunState, type SessionJob, type SessionSnapshot } from './snapshot';
+import { SessionTools } from './tools';
+import { decisionGrid, evaluationState } from './views';
+
+/** What an imported model turned out to be, for the page's import card. */
+export interface ImportSummary {
+  card: ModelCard | null;
+  notes: EngineMessage[];
+  /** The model's layers when it fits the loaded dataset (it is then the current model), else null. */
+  model: ModelSummary | null;
+  spec: ModelSpec;
+  /** Why it cannot be evaluated or trained on the loaded data, when it cannot. */
+  mismatch: EngineMessage | null;
+}
+
+/** Stores a run's test metrics where the run is kept (the worker passes IndexedDB); false when it could not. */
+export type TestSink = (runId: string, test: NonNullable<RunRecord['test']>) => Promise<boolean>;
+
+/**
+ * The one owner of the engine's state: the dataset, the model (the plan the next run builds and the weights
+ * held), the current run and its evaluation, and what the session is busy with. Every change is announced
+ * as a `SessionSnapshot` to the listeners (the worker forwards it to the page). Plain TypeScript without DOM;
+ * the worker wraps it, and unit tests drive it directly.
+ */
+export class Session {
+  readonly data = new DataSlot();
+  readonly models = new ModelSlot();
+  /** Tuning and measuring on scratch copies of the plan (learning-rate test, batch finder, Auto, benchmarks). */
+  readonly tools = new SessionTools(this);
+  /** Where test metrics of runs not recorded in this session go (opened runs). */
+  testSink: TestSink | null = null;
+  private trainer?: Trainer;
+  private run: RunState | null = null;
+  private evaluation: EvaluationState | null = null;
+  /** The last test evaluation as computed (for reports). */
+  private lastTest?: Evaluation;
+  private job: SessionJob | null = null;
+  private notices: EngineMessage[] = [];
+  private seq = 0;
+  private readonly listeners = new Set<(s: SessionSnapshot) => void>();
+  private lastRecorder: RunRecorder | null = null;
+  /** Weights at the start and at each epoch's end of the last run (for the loss landscape's path). */
+  private trajectory?: TrajectoryRecorder;
+  private lossName?: LossName;
+  private landscapeStop = false;
+
+  /** Calls `listener` with every new snapshot (and once now); returns the unsubscribe function. */
+  onChange(listener: (s: SessionSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.snapshot());
+    return () => this.listeners.delete(listener);
+  }
+
+  snapshot(): SessionSnapshot {
+    return {
+      ...EMPTY_SNAPSHOT,
+      seq: this.seq,
+      loading: this.data.loading,
+      dataset: this.data.summary,
+      plan: this.models.plan,
+      model: this.models.state,
+      run: this.run,
+      evaluation: this.evaluation,
+      busy: this.job,
+      notices: this.notices,
+    };
+  }
+
+  private changed(): void {
+    this.seq++;
+    if (this.listeners.size === 0) return;
+    const snap = this.snapshot();
+    for (const l of this.listeners) l(snap);
+  }
+
+  /** Runs `work` as the session's one job; a second job while one runs is refused. */
+  async withJob<T>(job: SessionJob, work: () => Promise<T>): Promise<T> {
+    if (this.job) throw new EngineError('session.busy', { job: this.job });
+    this.job = job;
+    this.changed();
+    try {
+      return await work();
+    } finally {
+      this.job = null;
+      this.changed();
+    }
+  }
+
+  get busy(): SessionJob | null {
+    return this.job;
+  }
+
+  // ---- Data ----
+
+  /** A dataset load begins; its ticket is passed to the loader, and only the latest ticket's load is applied. */
+  beginLoad(id: string): number {
+    const ticket = this.data.begin(id);
+    this.changed();
+    return ticket;
+  }
+
+  /** A load ended without a dataset (it failed): the picker stops showing it as loading. */
+  endLoad(ticket: number): void {
+    this.data.end(ticket);
+    this.changed();
+  }
+
+  async loadIdxDataset(files: IdxFiles, info: IdxDatasetInfo, ticket?: number): Promise<DatasetSummary> {
+    const keys = Object.keys(IDX_FILE_NAMES) as (keyof IdxFiles)[];
+    const checksum = await filesChecksum(keys.map((k) => ({ name: IDX_FILE_NAMES[k], bytes: files[k] })));
+    this.data.checkTicket(ticket);
+    return this.setDataset(await loadIdxDataset(files, info), checksum, ticket);
+  }
+
+  loadSynthetic(options: SyntheticOptions, ticket?: number): DatasetSummary {
+    return this.setDataset(generateSynthetic(options), undefined, ticket);
+  }
+
+  /**
+   * Makes `dataset` the current one (every loader ends here): a plan or model that does not fit it is dropped,
+   * and the evaluation (of another test set) is cleared. Refused while a job runs or when a later load was asked for.
+   */
+  setDataset(dataset: Dataset, checksum?: DatasetChecksum, ticket?: number): DatasetSummary {
+    this.data.checkTicket(ticket);
+    if (this.job) throw new EngineError('session.busy', { job: this.job });
+    const summary = this.data.set(dataset, checksum);
+    this.data.end(ticket);
+    this.models.onDataset(dataset);
+    this.evaluation = null;
+    this.lastTest = undefined;
+    this.run = null;
+    this.trajectory = undefined;
+    this.changed();
+    return summary;
+  }
+
+  describeData(): Promise<DatasetInfo> {
+    return this.data.describe();
+  }
+
+  /** The loaded dataset; throws when there is none. */
+  get activeDataset(): Dataset {
+    return this.data.require();
+  }
+
+  // ---- Models ----
+
+  /** Makes `spec` the plan for the next run (checked against the data); see ModelSlot.setPlan. */
+  setModel(spec: ModelSpec, seed: number): ModelSummary {
+    if (this.job === 'training') throw new EngineError('session.busy', { job: this.job });
+    const summary = this.models.setPlan(spec, this.data.require(), seed);
+    this.changed();
+    return summary;
+  }
+
+  /** Forgets the plan (the editor's model does not fit the data): nothing can train until a new one is set. */
+  clearPlan(): void {
+    this.models.plan = null;
+    this.changed();
+  }
+
+  /** Makes stored or imported weights the held model (checked against the loaded data). */
+  async loadModelFiles(files: LayersModelFiles, spec?: ModelSpec, origin: ModelOrigin = 'opened', runId: string | null = null, card: ModelCard | null = null): Promise<ModelSummary> {
+    if (this.trainer) throw new EngineError('session.busy', { job: 'training' });
+    const dataset = this.data.require();
+    let modelSpec = spec;
+    if (!modelSpec) {
+      const probe = await loadForDataset(files, dataset);
+      modelSpec = specFromModel(probe, 'Imported model').spec;
+      probe.dispose();
+    }
+    const summary = await this.models.load(files, dataset, modelSpec, origin, runId, card);
+    this.trajectory = undefined;
+    await this.models.settle();
+    this.changed();
+    return summary;
+  }
+
+  /** Validates uploaded files (a bundle .zip, or model.json + weights) and, when it fits the data, makes it the held model. */
+  async importModel(uploaded: UploadedFile[]): Promise<ImportSummary> {
+    const imported = readModelUpload(uploaded);
+    const probe = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: JSON.parse(imported.files.modelJson).modelTopology })).catch((err: Error) => {
+      throw new EngineError('session.importCannotBuild', { detail: err.message });
+    });
+    const derived = specFromModel(probe, imported.card?.name ?? 'Imported model');
+    probe.dispose();
+    const spec = imported.card?.model ?? derived.spec;
+    const notes: EngineMessage[] = [...imported.notes];
+    if (derived.unsupported.length) notes.push({ code: 'session.importUnsupportedLayers', params: { layers: derived.unsupported } });
+    try {
+      const model = await this.loadModelFiles(imported.files, spec, 'imported', null, imported.card);
+      return { card: imported.card, notes, model, spec, mismatch: null };
+    } catch (err) {
+      return { card: imported.card, notes, model: null, spec, mismatch: toEngineMessage(err) };
+    }
+  }
+
+  /** The spec of the held model (the plan when nothing is held). */
+  get currentSpec(): ModelSpec | undefined {
+    return this.models.state?.spec ?? this.models.plan?.spec;
+  }
+
+  /** The held model (trained, opened, imported, or the plan's initial weights). */
+  get currentModel(): tf.LayersModel | undefined {
+    return this.models.net;
+  }
+
+  // ---- Runs ----
+
+  /**
+   * Trains a fresh model of the plan (initialised from `config.seed`), which replaces the held model, and keeps
+   * it, also when stopped early. With `options.fromCurrentWeights` or `options.resume` it trains the held
+   * weights instead; with `options.record` the run is recorded and checkpointed every epoch.
+   */
+  async train(config: TrainConfig, onEvent: TrainEventListener, options: RunOptions = {}): Promise<TrainResult> {
+    const dataset = this.data.require();
+    const fromHeld = !!(options.fromCurrentWeights || options.resume);
+    if (!fromHeld) this.models.requirePlan();
+    else this.models.require();
+    const problems = validateConfig(config, dataset.train.count);
+    if (problems.length) throw new EngineError('session.invalidConfig', { problems });
+    const lossError = lossProblem(config.loss, dataset.task);
+    if (lossError) throw new EngineError('session.invalidConfig', { problems: [lossError] });
+    return this.withJob('training', async () => {
+      const runId = options.record?.id ?? options.resume?.record.id ?? null;
+      const model = fromHeld ? this.models.continueAs(runId) : this.models.startFresh(dataset, config.seed, runId);
+      const state = this.models.state!;
+      this.run = { runId, status: 'training', config, modelVersion: state.version };
+      this.changed();
+      this.lossName = config.loss ?? defaultLoss(dataset.task);
+      const trajectory = new TrajectoryRecorder();
+      this.trajectory = trajectory;
+      await trajectory.record(model, 0);
+      const run = await MonitoredRun.create(model, state.spec, config, onEvent, options, () => this.describeData());
+      this.lastRecorder = run.recorder;
+      const schedule = scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs);
+      const path = { onEpochEnd: (ctx: EpochContext) => trajectory.record(ctx.model, ctx.step) };
+      const hooks = mergeHooks(schedule, run.hooks, path, options.hooks ?? {});
+      const trainer = new Trainer(model, dataset, config, hooks, MonitoredRun.resumePoint(options));
+      run.onStop(() => trainer.stop());
+      this.trainer = trainer;
+      try {
+        const result = await run.track(trainer.run(run.listener));
+        this.run = { ...this.run!, status: result.diverged ? 'error' : result.stopped ? 'stopped' : 'done' };
+        return result;
+      } catch (err) {
+        this.run = { ...this.run!, status: 'error' };
+        throw err;
+      } finally {
+        trainer.dispose();
+        run.dispose();
+        this.trainer = undefined;
+        await this.models.settle().catch(() => {});
+      }
+    });
+  }
+
+  stop(): void {
+    this.trainer?.stop();
+    this.tools.stop();
+  }
+
+  get isTraining(): boolean {
+    return this.trainer !== undefined;
+  }
+
+  /** The recorder of the last recorded run (its record is live), to add test metrics or retry a failed save. */
+  get lastRun(): RunRecorder | null {
+    return this.lastRecorder;
+  }
+
+  // ---- Evaluation ----
+
+  /** Evaluates the held model on the test set; the result becomes the session's evaluation of that model. */
+  async evaluateTest(): Promise<Evaluation> {
+    const dataset = this.data.require();
+    const model = this.models.require();
+    const state = this.models.state!;
+    const ev = await evaluate(model, dataset, dataset.test);
+    this.lastTest = { ...ev, predicted: ev.predicted.slice(), confidence: ev.confidence.slice() };
+    this.evaluation = evaluationState(dataset, ev, state.version, state.runId);
+    this.changed();
+    return ev;
+  }
+
+  /** Evaluates the held model and stores the metrics with its run; false when the run's record could not take them. */
+  async evaluateAndRecord(): Promise<boolean> {
+    const ev = await this.evaluateTest();
+    const runId = this.models.state?.runId;
+    if (!runId) return true;
+    const test = { loss: ev.loss, accuracy: ev.accuracy, count: ev.count };
+    if (this.lastRecorder?.record.id === runId) return this.lastRecorder.setTest(test);
+    return this.testSink ? this.testSink(runId, test) : true;
+  }
+
+  /** Confusion matrix and per-class scores, or R²/RMSE, of the last test evaluation. */
+  testReport(): EvaluationReport {
+    if (!this.lastTest) throw new EngineError('session.noEvaluation', {});
+    return evaluationReport(this.data.require(), this.lastTest);
+  }
+
+  // ---- Views of the data and the model ----
+
+  getTestRowText(indices: number[]): string[] {
+    return this.data.testRowText(indices);
+  }
+
+  getImages(split: 'train' | 'test', indices: number[]): Uint8Array {
+    return this.data.images(split, indices);
+  }
+
+  getLabels(split: 'train' | 'test'): Uint8Array {
+    return this.data.labels(split);
+  }
+
+  getPoints(): { x: Float32Array; labels: Uint8Array } {
+    return this.data.points();
+  }
+
+  /** The held model's class map on a `size × size` grid over the training data's plane (2-D data only). */
+  predictGrid(size: number): Promise<DecisionGrid> {
+    return decisionGrid(this.models.require(), this.data.require(), size);
+  }
+
+  /**
+   * A 2-D slice of the loss around the held weights (see `computeLandscape`), with the last run's path on it.
+   * Not while another job runs; `cancelLandscape()` ends it early (then it returns null).
+   */
+  async computeLandscape(options: LandscapeOptions, onProgress: (fraction: number) => void): Promise<LandscapeResult | null> {
+    const dataset = this.data.require();
+    const model = this.models.require();
+    this.landscapeStop = false;
+    return this.withJob('landscape', () =>
+      computeLandscape(model, dataset, this.lossName ?? defaultLoss(dataset.task), this.trajectory?.snapshots ?? [], options, onProgress, () => this.landscapeStop),
+    );
+  }
+
+  cancelLandscape(): void {
+    this.landscapeStop = true;
+  }
+
+  // ---- Export ----
+
+  /** The held model's files: exactly the weights whose evaluation the page shows. */
+  exportModel(): Promise<LayersModelFiles> {
+    return this.models.exportFiles();
+  }
+
+  /** Quantises model files and measures size and test accuracy before and after (on the loaded data when they fit it). */
+  async measureQuantization(files: LayersModelFiles, dtype: QuantizeDtype) {
+    const dataset = this.data.require();
+    let fits: Dataset | null = dataset;
+    try {
+      (await loadForDataset(files, dataset)).dispose();
+    } catch {
+      fits = null;
+    }
+    return measureQuantization(files, dtype, fits);
+  }
+
+  // ---- Recovery ----
+
+  /**
+   * After the backend was rebuilt (a failed allocation left it broken): the held model comes back from its
+   * last settled weights, and the page is told what happened. The dataset lives outside the backend and stays.
+   */
+  async restoreAfterReset(backend: string): Promise<void> {
+    this.trainer = undefined;
+    this.job = null;
+    const dataset = this.data.dataset;
+    const plan = this.models.plan;
+    this.models.forgetBroken();
+    const restored = dataset ? await this.models.restore(dataset).catch(() => null) : null;
+    // The plan's summary is plain data and stays valid; an untrained model is rebuilt from it.
+    if (!restored && plan && dataset) this.models.setPlan(plan.spec, dataset, this.run?.config.seed ?? 42);
+    if (this.run?.status === 'training') this.run = { ...this.run, status: 'error' };
+    this.notices = [{ code: 'session.backendReset', params: { backend, restored: restored ? (restored.runId ?? restored.origin) : '' } }];
+    this.changed();
+    this.notices = [];
+  }
+}
+
