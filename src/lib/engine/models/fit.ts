@@ -2,6 +2,7 @@ import type { EngineMessage } from '../errors';
 import type { Task } from '../data/dataset';
 import type { LossName } from '../train/losses';
 import { inferShapes, layerRef, shapeProblem as problem, type ShapeCode, type ShapeReport } from './shapes';
+import { memoryProblem, type TrainingSetup } from './memory';
 import type { LayerSpec } from './spec';
 
 /** What a model must fit: the data's example shape and task. */
@@ -43,13 +44,16 @@ function outputProblem(layers: LayerSpec[], report: ShapeReport, data: DataShape
 /**
  * Shapes of the model on this data, with the first reason it cannot train on it (a layer that cannot take
  * its input, a wrong output size or activation, or a loss that does not fit the task), naming the layer.
- * `error.index` is -1 for problems of the model as a whole (no layers, the loss).
+ * With `setup` (batch size, backend), also a model too large for the backend's memory (models/memory.ts).
+ * `error.index` is -1 for problems of the model as a whole (no layers, the loss, memory).
  */
-export function checkModelFits(layers: LayerSpec[], data: DataShape, loss?: LossName): ShapeReport {
+export function checkModelFits(layers: LayerSpec[], data: DataShape, loss?: LossName, setup?: TrainingSetup): ShapeReport {
   const report = inferShapes(layers, data.inputShape);
   if (report.error) return report;
   const output = outputProblem(layers, report, data);
   if (output) return { ...report, error: { index: layers.length - 1, ...output } };
   const lossError = lossProblem(loss, data.task);
-  return lossError ? { ...report, error: { index: -1, ...lossError } } : report;
+  if (lossError) return { ...report, error: { index: -1, ...lossError } };
+  const memory = setup ? memoryProblem(layers, report.layers, data.inputShape, setup) : null;
+  return memory ? { ...report, error: { index: -1, ...memory } } : report;
 }
