@@ -41,6 +41,17 @@ test('LeNet with 100,000 filters in the first Conv2D is refused with its memory 
   await expect(page.getByTestId('train')).toBeDisabled();
   await expect(page.getByTestId('inferred-total')).toHaveText('—');
 
+  // The check follows the batch size: 200 filters fit at batch 32 (about 0.3 GB), not at 512 (about 4.8 GB).
+  await page.getByTestId('layer-0-filters').fill('200');
+  await expect(problem).toBeHidden();
+  await expect(page.getByTestId('train')).toBeEnabled();
+  await setField(page, 'batch-size', 512);
+  await expect(problem).toContainText('to train at batch 512');
+  await expect(page.getByTestId('train')).toBeDisabled();
+  await setField(page, 'batch-size', 32);
+  await expect(problem).toBeHidden();
+  await expect(page.getByTestId('train')).toBeEnabled();
+
   await page.getByTestId('model-preset').selectOption('classicMlp');
   await expect(problem).toBeHidden();
   await expect(page.getByTestId('total-params')).toHaveText('101,770');

@@ -6,7 +6,7 @@ import { EngineError } from '../../src/lib/engine/errors';
 import { registerConv2dBackpropFilter } from '../../src/lib/engine/kernels/conv2d-backprop-filter';
 import { buildModel } from '../../src/lib/engine/models/build';
 import { checkModelFits, type DataShape } from '../../src/lib/engine/models/fit';
-import { assertFitsMemory, estimateTrainingMemory, memoryBudget } from '../../src/lib/engine/models/memory';
+import { assertFitsMemory, estimateTrainingMemory, largestFittingBatch, memoryBudget } from '../../src/lib/engine/models/memory';
 import { makePreset } from '../../src/lib/engine/models/presets';
 import { inferShapes } from '../../src/lib/engine/models/shapes';
 import type { LayerSpec } from '../../src/lib/engine/models/spec';
@@ -145,6 +145,21 @@ describe('refusing a model too large for the backend', () => {
     const layers = wideLenet(2_000);
     expect(checkModelFits(layers, MNIST, undefined, { batchSize: 1, backend: 'wasm' }).error).toBeUndefined();
     expect(checkModelFits(layers, MNIST, undefined, { batchSize: 512, backend: 'wasm' }).error?.code).toBe('shape.tooLarge');
+  });
+
+  it('the largest batch that fits: its estimate is within the budget, one more example is not', () => {
+    for (const [layers, backend] of [
+      [wideLenet(200), 'wasm'],
+      [layersOf('fashionCnn'), 'wasm'],
+      [layersOf('fashionCnn'), 'webgl'],
+    ] as const) {
+      const batch = largestFittingBatch(layers, MNIST.inputShape, backend);
+      expect(batch).toBeGreaterThan(0);
+      expect(estimate(layers, batch).total).toBeLessThanOrEqual(memoryBudget(backend));
+      expect(estimate(layers, batch + 1).total).toBeGreaterThan(memoryBudget(backend));
+    }
+    // Not even one example of a model whose parameters alone pass the budget.
+    expect(largestFittingBatch([{ type: 'flatten' }, { type: 'dense', units: 100_000, activation: 'relu' }, { type: 'dense', units: 10, activation: 'softmax' }], MNIST.inputShape, 'cpu')).toBe(0);
   });
 
   it('the engine refuses the same way before building: EngineError shape.tooLarge', () => {

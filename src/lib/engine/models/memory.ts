@@ -110,6 +110,17 @@ export function memoryProblem(layers: LayerSpec[], inferred: InferredLayer[], in
 }
 
 /**
+ * The largest batch size whose estimate fits the backend's budget (0 when not even one example does): the
+ * cap for the batch-size finder and Auto's plan, which try sizes up to thousands.
+ */
+export function largestFittingBatch(layers: LayerSpec[], inputShape: number[], backend: string | null | undefined, optimizer: OptimizerName = 'adam'): number {
+  const one = estimateTrainingMemory(layers, inferShapes(layers, inputShape).layers, inputShape, 1, optimizer);
+  // Activations and scratch grow linearly with the batch; parameters do not.
+  const room = memoryBudget(backend) - one.parameters;
+  return Math.max(0, Math.floor(room / (one.activations + one.scratch)));
+}
+
+/**
  * For the engine's own model building (before a run or a tuning job builds the model on the backend):
  * throws `EngineError('shape.tooLarge')` when the model would not fit, the same refusal the editor shows.
  */
