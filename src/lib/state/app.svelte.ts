@@ -258,7 +258,7 @@ export class AppState {
   }
 
   private runFailed(err: unknown): void {
-    this.run.apply({ kind: 'error', message: errorMessage(err) });
+    this.run.apply({ kind: 'error', message: toEngineMessage(err) });
     this.fail(err, t.train.failed);
   }
 

@@ -1,6 +1,7 @@
 import type { Remote } from 'comlink';
 import type { DecisionGrid } from '../engine/boundary/decision-grid';
 import type { TrainerApi } from '../worker/trainer.worker';
+import { errorMessage } from './errors';
 
 /** Cells per side of the class map. */
 export const BOUNDARY_GRID = 60;
@@ -29,7 +30,7 @@ export class BoundaryState {
     try {
       this.points = await this.api().data.points();
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorMessage(err);
     }
   }
 
@@ -47,7 +48,7 @@ export class BoundaryState {
         this.error = null;
       } while (this.again);
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorMessage(err);
     } finally {
       this.busy = false;
     }

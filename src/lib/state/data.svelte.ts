@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { toEngineMessage } from '../engine/errors';
 import { CATALOG, type CatalogEntry, type TableMeta } from '../engine/data/catalog';
-import type { SyntheticKind, SyntheticOptions } from '../engine/data/synthetic';
+import { defaultClasses, type SyntheticKind, type SyntheticOptions } from '../engine/data/synthetic';
 import type { LoadResult } from '../engine/data/workshop';
 import { PLAYGROUND_CONFIG } from '../engine/models/playground';
 import type { DatasetSummary } from '../engine/session';
@@ -30,7 +30,7 @@ export class DataState {
   busy = $state<string | null>(null);
   error = $state<string | null>(null);
   notes = $state.raw<LoadResult['notes']>([]);
-  generator = $state({ kind: 'spiral' as SyntheticKind, count: 400, noise: 0.2, seed: 1, classes: 3 });
+  generator = $state({ kind: 'spiral' as SyntheticKind, count: 400, noise: 0.2, seed: 1, classes: defaultClasses('spiral') });
   readonly csv = new CsvForm();
   readonly images = new ImageForm();
   private tableMeta?: Promise<Record<string, TableMeta>>;

@@ -1,6 +1,7 @@
 import type { EvaluationReport } from '../engine/train/report';
 import type { EvaluationState as TestResult } from '../engine/session/snapshot';
 import { app } from './app.svelte';
+import { errorMessage } from './errors';
 
 /** Test examples to show: their indices, and pixels (images) or text (table rows, feature values). */
 export interface Examples {
@@ -44,7 +45,7 @@ export class EvaluationViews {
       this.report = report;
       this.worst = await this.examples(report.worst);
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorMessage(err);
     }
   }
 

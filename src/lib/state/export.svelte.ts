@@ -4,10 +4,9 @@ import { downloadFile } from '../io/download';
 import { getRun } from '../io/runs-db';
 import type { ExportSource } from '../worker/deploy-api';
 import { app } from './app.svelte';
+import { errorMessage } from './errors';
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+const message = errorMessage;
 
 /** The export dialog: which weights, which quantisation (measured before download), and the downloads. */
 class ExportState {

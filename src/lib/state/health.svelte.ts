@@ -2,6 +2,7 @@ import type { TrainEvent } from '../engine/train/events';
 import type { LayerHistogram, MemoryInfo } from '../engine/train/monitor-events';
 import type { RunHalt } from '../engine/runs/record';
 import { Series } from './series';
+import { describe } from '../i18n/engine-text';
 
 export interface EpochHistograms {
   epoch: number;
@@ -74,12 +75,12 @@ export class HealthState {
         break;
       case 'halt':
         this.halt = { reason: event.reason, message: event.message, epoch: event.epoch };
-        if (event.reason === 'early-stop') this.onNotice?.('info', event.message);
+        if (event.reason === 'early-stop') this.onNotice?.('info', describe(event.message));
         break;
       case 'checkpoint':
         // Said once per run of failures: the panel keeps showing it until a save succeeds.
-        if (!event.saved && this.save?.saved !== false) this.onNotice?.('error', event.message ?? '');
-        this.save = { runId: event.runId, epoch: event.epoch, saved: event.saved, bytes: event.bytes, message: event.message };
+        if (!event.saved && this.save?.saved !== false) this.onNotice?.('error', event.message ? describe(event.message) : '');
+        this.save = { runId: event.runId, epoch: event.epoch, saved: event.saved, bytes: event.bytes, message: event.message ? describe(event.message) : undefined };
         break;
     }
   }

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { DEFAULT_LANDSCAPE, type LandscapeOptions, type LandscapeResult } from '../engine/landscape/run';
 import type { TrainerApi } from '../worker/trainer.worker';
+import { errorMessage } from './errors';
 
 export type LandscapeStatus = 'idle' | 'computing' | 'done' | 'cancelled' | 'error';
 
@@ -37,7 +38,7 @@ export class LandscapeState {
       if (result) this.result = result;
       this.status = result ? 'done' : 'cancelled';
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = errorMessage(err);
       this.status = 'error';
     }
   }

@@ -1,11 +1,12 @@
 import type { TrainConfig } from '../engine/train/config';
 import type { EpochMetrics, TrainEvent } from '../engine/train/events';
-import { Series, Smoother } from './series';
+import { Ema } from '../engine/train/ema';
+import { Series } from './series';
+import { describe } from '../i18n/engine-text';
 
 export type RunStatus = 'idle' | 'training' | 'stopping' | 'done' | 'stopped' | 'error';
 
 /** One row of the epoch table: the engine's per-epoch metrics (kept under this name for the table's import). */
-export type EpochRow = EpochMetrics;
 
 /**
  * The live state of one run. Per-step metrics live in typed columns outside Svelte's reactivity
@@ -23,7 +24,7 @@ export class RunState {
   trainCount = $state(0);
   valCount = $state(0);
   error = $state<string | null>(null);
-  epochRows = $state<EpochRow[]>([]);
+  epochRows = $state<EpochMetrics[]>([]);
   lastLoss = $state<number | null>(null);
   /** The smoothed loss after the last reported step. */
   smoothedLoss = $state<number | null>(null);
@@ -41,8 +42,8 @@ export class RunState {
   smoothing = $state(0.95);
   /** Log scale for the loss and gradient-norm axes. */
   logScale = $state(false);
-  private readonly lossSmoother = new Smoother(0.95);
-  private readonly accSmoother = new Smoother(0.95);
+  private readonly lossSmoother = new Ema(0.95);
+  private readonly accSmoother = new Ema(0.95);
   private startedAt = 0;
 
   get isActive(): boolean {
@@ -80,7 +81,7 @@ export class RunState {
   }
 
   /** Shows a stored run's history (to continue it, or to look at it again). */
-  restore(record: { epochs: EpochRow[]; stepLoss: Float32Array; stepAccuracy: Float32Array; completedEpochs: number; stepsPerEpoch: number; seconds: number; config: { epochs: number } }, status: RunStatus): void {
+  restore(record: { epochs: EpochMetrics[]; stepLoss: Float32Array; stepAccuracy: Float32Array; completedEpochs: number; stepsPerEpoch: number; seconds: number; config: { epochs: number } }, status: RunStatus): void {
     this.reset();
     for (let i = 0; i < record.stepLoss.length; i++) {
       this.steps.push(i + 1);
@@ -159,7 +160,8 @@ export class RunState {
         this.version++;
         break;
       case 'epoch':
-        this.epochRows = [...this.epochRows, { ...event }];
+        const { kind: _, ...row } = event;
+        this.epochRows = [...this.epochRows, row];
         break;
       case 'done':
         if (this.status !== 'error') this.status = event.stopped ? 'stopped' : 'done';
@@ -167,7 +169,7 @@ export class RunState {
         break;
       case 'error':
         this.status = 'error';
-        this.error = event.message;
+        this.error = describe(event.message);
         this.diverged = event.diverged === true;
         break;
     }

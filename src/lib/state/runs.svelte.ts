@@ -6,10 +6,9 @@ import { deleteCheckpoints, deleteRun, getRun, listRuns, storageEstimate, update
 import { app } from './app.svelte';
 import { editor } from './model-editor.svelte';
 import { router } from './router.svelte';
+import { errorMessage } from './errors';
 
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+const message = errorMessage;
 
 /** The stored runs as the Runs view shows them, and what can be done with them. */
 class RunsState {

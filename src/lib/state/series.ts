@@ -31,5 +31,3 @@ export class Series {
   }
 }
 
-/** The page's smoothed curves use the engine's one bias-corrected moving average. */
-export { Ema as Smoother } from '../engine/train/ema';

@@ -28,6 +28,7 @@ import { ModelSlot } from './models';
 import { EMPTY_SNAPSHOT, type DatasetSummary, type EvaluationState, type ModelOrigin, type RunState, type SessionJob, type SessionSnapshot } from './snapshot';
 import { SessionTools } from './tools';
 import { decisionGrid, evaluationState } from './views';
+import { assertFitsMemory } from '../models/memory';
 
 /** What an imported model turned out to be, for the page's import card. */
 export interface ImportSummary {
@@ -248,6 +249,9 @@ export class Session {
     if (problems.length) throw new EngineError('session.invalidConfig', { problems });
     const lossError = lossProblem(config.loss, dataset.task);
     if (lossError) throw new EngineError('session.invalidConfig', { problems: [lossError] });
+    // A model too large for the backend is refused before it allocates (a failed allocation can break WASM).
+    const spec = fromHeld ? this.models.state!.spec : this.models.plan!.spec;
+    assertFitsMemory(spec.layers, dataset.inputShape, { batchSize: config.batchSize, backend: tf.getBackend(), optimizer: config.optimizer });
     return this.withJob('training', async () => {
       const runId = options.record?.id ?? options.resume?.record.id ?? null;
       const model = fromHeld ? this.models.continueAs(runId) : this.models.startFresh(dataset, config.seed, runId);
@@ -303,11 +307,12 @@ export class Session {
     const dataset = this.data.require();
     const model = this.models.require();
     const state = this.models.state!;
-    const ev = await evaluate(model, dataset, dataset.test);
-    this.lastTest = { ...ev, predicted: ev.predicted.slice(), confidence: ev.confidence.slice() };
-    this.evaluation = evaluationState(dataset, ev, state.version, state.runId);
-    this.changed();
-    return ev;
+    return this.withJob('evaluating', async () => {
+      const ev = await evaluate(model, dataset, dataset.test);
+      this.lastTest = { ...ev, predicted: ev.predicted.slice(), confidence: ev.confidence.slice() };
+      this.evaluation = evaluationState(dataset, ev, state.version, state.runId);
+      return ev;
+    });
   }
 
   /** Evaluates the held model and stores the metrics with its run; false when the run's record could not take them. */

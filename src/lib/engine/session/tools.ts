@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { measureModelFit, measureThroughput, profileStep, quickThroughput, testTracking, type ThroughputResult, type TrackedEpoch } from '../bench';
 import type { Dataset } from '../data/dataset';
 import { buildModel } from '../models/build';
@@ -11,6 +11,7 @@ import { findBatchSize, type BatchDecision } from '../tune/batch-finder';
 import type { AutoEvent, TuneEvent } from '../tune/events';
 import { lrRangeTest, type RangeTestResult } from '../tune/lr-finder';
 import type { Session } from './session';
+import { largestFittingBatch } from '../models/memory';
 
 /**
  * The tuner and the measurements, on the session's data and plan: the learning-rate range test, the
@@ -79,7 +80,9 @@ export class SessionTools {
 
   private async runBatchFinder(model: tf.LayersModel, dataset: Dataset, config: TrainConfig, onEvent: (e: TuneEvent) => void, maxBatch?: number): Promise<BatchDecision> {
     onEvent({ kind: 'tune-stage', stage: 'batch' });
-    const options = { optimizer: config.optimizer, learningRate: config.learningRate, seed: config.seed, validationSplit: config.validationSplit, maxBatch };
+    // Sizes whose training memory the backend cannot give are not tried.
+    const fitting = largestFittingBatch(this.session.models.requirePlan().layers, dataset.inputShape, tf.getBackend(), config.optimizer);
+    const options = { optimizer: config.optimizer, learningRate: config.learningRate, seed: config.seed, validationSplit: config.validationSplit, maxBatch: Math.min(maxBatch ?? 4096, fitting) };
     const decision = await findBatchSize(model, dataset, options, (row) => onEvent({ kind: 'tune-batch-row', row }), () => this.stopRequested);
     if (!this.stopRequested) onEvent({ kind: 'tune-batch', decision });
     return decision;

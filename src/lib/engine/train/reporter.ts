@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainEventListener } from './events';
 import type { StepScalars } from './step';
+import { Ema } from './ema';
 
 const PER_STEP = 3;
 
@@ -72,17 +73,14 @@ export class StepReporter {
 
 /** Watches the running loss of a whole run (bias-corrected average, β = 0.98) for an explosion. */
 export class ExplosionWatch {
-  private avg = 0;
-  private seen = 0;
+  private readonly avg = new Ema(0.98);
   private best = Infinity;
   exploded = false;
 
   observe(loss: number): void {
-    this.seen++;
-    this.avg = 0.98 * this.avg + 0.02 * loss;
-    const smoothed = this.avg / (1 - Math.pow(0.98, this.seen));
+    const smoothed = this.avg.next(loss);
     this.best = Math.min(this.best, smoothed);
     // After 20 steps, a running loss past 4× its best (the start counts) means the run has blown up.
-    if (this.seen > 20 && smoothed > 4 * this.best) this.exploded = true;
+    if (this.avg.count > 20 && smoothed > 4 * this.best) this.exploded = true;
   }
 }

@@ -1,3 +1,4 @@
+import { emaSeries } from '../train/ema';
 /**
  * Learning-rate suggestions from a range-test curve (pure functions, unit-tested on synthetic curves).
  * `lrs` ascend exponentially; `losses` are the smoothed losses at those rates.
@@ -5,11 +6,7 @@
 
 /** Bias-corrected exponential moving average (β = 0.98 in the range test). */
 export function smoothLosses(losses: readonly number[], beta = 0.98): number[] {
-  let avg = 0;
-  return losses.map((l, i) => {
-    avg = beta * avg + (1 - beta) * l;
-    return avg / (1 - Math.pow(beta, i + 1));
-  });
+  return emaSeries(losses, beta);
 }
 
 /** Index of the steepest descent of loss against log10(lr) (central differences, ends excluded). */
