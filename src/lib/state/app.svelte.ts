@@ -171,9 +171,19 @@ export class AppState {
     await this.engine.pickFastest();
   }
 
-  private mirror(s: SessionSnapshot): void {
-    if (s.seq < this.session.seq) return;
-    const datasetChanged = s.dataset?.id !== this.session.dataset?.id || s.dataset !== this.session.dataset;
+  /**
+   * Takes a snapshot from the worker. Parts that did not change keep their objects (each snapshot arrives as a
+   * fresh copy), so views keyed on them (the dataset card, the evaluation views) do not reload.
+   */
+  private mirror(next: SessionSnapshot): void {
+    const prev = this.session;
+    if (next.seq < prev.seq) return;
+    const datasetChanged = next.datasetVersion !== prev.datasetVersion;
+    const s: SessionSnapshot = {
+      ...next,
+      dataset: datasetChanged ? next.dataset : prev.dataset,
+      evaluation: next.evaluation && prev.evaluation?.id === next.evaluation.id ? prev.evaluation : next.evaluation,
+    };
     this.session = s;
     for (const notice of s.notices) this.notify('warning', describe(notice as EngineMessage));
     // New data: the views of the old data go, and 2-D data brings its points.

@@ -18,6 +18,8 @@ export class DataSlot {
   /** Checksums of datasets loaded from files, taken from the bytes as loaded. */
   private readonly checksums = new WeakMap<Dataset, DatasetChecksum>();
   private ticket = 0;
+  /** Increases with every dataset set. */
+  version = 0;
   /** The load in progress the user asked for last (null when none). */
   loading: { ticket: number; id: string } | null = null;
 
@@ -55,6 +57,7 @@ export class DataSlot {
 
   set(dataset: Dataset, checksum?: DatasetChecksum): DatasetSummary {
     this.current = dataset;
+    this.version++;
     if (checksum) this.checksums.set(dataset, checksum);
     this.summaryCache = summarizeDataset(dataset);
     return this.summaryCache;

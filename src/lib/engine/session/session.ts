@@ -60,6 +60,8 @@ export class Session {
   private trainer?: Trainer;
   private run: RunState | null = null;
   private evaluation: EvaluationState | null = null;
+  /** Evaluations so far: each one's id. */
+  private evaluations = 0;
   /** The last test evaluation as computed (for reports). */
   private lastTest?: Evaluation;
   private job: SessionJob | null = null;
@@ -83,6 +85,7 @@ export class Session {
     return {
       ...EMPTY_SNAPSHOT,
       seq: this.seq,
+      datasetVersion: this.data.version,
       loading: this.data.loading,
       dataset: this.data.summary,
       plan: this.models.plan,
@@ -310,7 +313,7 @@ export class Session {
     return this.withJob('evaluating', async () => {
       const ev = await evaluate(model, dataset, dataset.test);
       this.lastTest = { ...ev, predicted: ev.predicted.slice(), confidence: ev.confidence.slice() };
-      this.evaluation = evaluationState(dataset, ev, state.version, state.runId);
+      this.evaluation = evaluationState(++this.evaluations, dataset, ev, state.version, state.runId);
       return ev;
     });
   }

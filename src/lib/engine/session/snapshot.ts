@@ -55,6 +55,8 @@ export interface RunState {
 
 /** The test evaluation of one model version, with what the results card draws. */
 export interface EvaluationState {
+  /** Increases with every evaluation. */
+  id: number;
   modelVersion: number;
   runId: string | null;
   loss: number;
@@ -77,6 +79,8 @@ export type SessionJob = 'training' | 'tuning' | 'landscape' | 'evaluating' | 'r
 export interface SessionSnapshot {
   /** Increases with every snapshot. */
   seq: number;
+  /** Increases whenever another dataset is set (also one with the same id, e.g. generated again). */
+  datasetVersion: number;
   /** The dataset load the user asked for last, while it runs. */
   loading: { ticket: number; id: string } | null;
   dataset: DatasetSummary | null;
@@ -97,6 +101,7 @@ export interface SessionSnapshot {
 
 export const EMPTY_SNAPSHOT: SessionSnapshot = {
   seq: 0,
+  datasetVersion: 0,
   loading: null,
   dataset: null,
   plan: null,

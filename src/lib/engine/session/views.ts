@@ -9,10 +9,11 @@ import type { EvaluationState } from './snapshot';
 export const GALLERY_COUNT = 100;
 
 /** A test evaluation as the results card draws it: scores, predictions, labels and the gallery's pixels. */
-export function evaluationState(dataset: Dataset, ev: Evaluation, modelVersion: number, runId: string | null): EvaluationState {
+export function evaluationState(id: number, dataset: Dataset, ev: Evaluation, modelVersion: number, runId: string | null): EvaluationState {
   const { x, y } = dataset.test;
   const galleryCount = x instanceof Uint8Array ? Math.min(GALLERY_COUNT, dataset.test.count) : 0;
   return {
+    id,
     modelVersion,
     runId,
     loss: ev.loss,
