@@ -58,6 +58,8 @@ export const enDeploy = {
     found: (name: string, epoch: number, epochs: number) => `The run “${name}” stopped when the page closed, after epoch ${epoch} of ${epochs}. Its checkpoint is saved.`,
     resume: 'Resume it',
     discard: 'Dismiss',
+    heldElsewhere: (name: string) => `The run “${name}” is being trained in another tab, so it is not resumed here.`,
+    gone: (name: string) => `The run “${name}” is no longer waiting to be resumed (another tab resumed or dismissed it).`,
   },
   runs: {
     title: 'Runs',
@@ -67,6 +69,7 @@ export const enDeploy = {
     full: 'Browser storage is full. Delete runs you no longer need, or only their weights (their curves and metrics stay).',
     cols: { compare: 'Compare', name: 'Name', date: 'Date', dataset: 'Data', model: 'Model', epochs: 'Epochs', valLoss: 'Val. loss', test: 'Test acc.', status: 'Status', actions: 'Actions' },
     status: { running: 'running', done: 'done', stopped: 'stopped', error: 'failed', interrupted: 'interrupted' } as Record<string, string>,
+    elsewhere: 'running in another tab',
     open: 'Open',
     resume: 'Resume',
     rename: 'Rename',
