@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { EngineError, engineMessage, toEngineMessage, type EngineMessage } from './errors';
 
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -10,18 +11,20 @@ export interface BackendProbe {
   available: boolean;
   /** True when the GPU is emulated in software (SwiftShader): counts as no GPU when choosing automatically. */
   software?: boolean;
-  /** Human-readable detail: adapter or renderer name, threads. */
+  /** The device as the browser names it (adapter or renderer), or what the backend runs with (threads). */
   detail: string;
+  /** Why the backend cannot run here, when `available` is false and the probe knows. */
+  problem?: EngineMessage;
 }
 
 export interface BackendChoice {
   name: BackendName;
-  /** Why this backend was chosen, in words for the UI. */
-  reason: string;
-  /** One line per backend that was skipped or failed on the way. */
-  notices: string[];
+  /** Why this backend was chosen (the page words it). */
+  reason: EngineMessage;
+  /** One message per backend that was skipped or failed on the way. */
+  notices: EngineMessage[];
   /** Backends that were tried and failed or hung while starting (a subset of `notices`). */
-  failures: string[];
+  failures: EngineMessage[];
   detail: string;
 }
 
@@ -34,9 +37,9 @@ export interface InitBackendOptions {
   timeoutMs?: number;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+function withTimeout<T>(promise: Promise<T>, ms: number, backend: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what} did not start within ${ms / 1000} s`)), ms);
+    const timer = setTimeout(() => reject(new EngineError('backend.startTimeout', { backend, seconds: ms / 1000 })), ms);
     promise.then(
       (v) => {
         clearTimeout(timer);
@@ -63,11 +66,11 @@ function forgetPendingInit(): void {
 
 /** Starts one backend, with a timeout; throws when it fails or hangs. */
 export async function startBackend(name: BackendName, timeoutMs = 10_000): Promise<void> {
-  const ok = await withTimeout(tf.setBackend(name), timeoutMs, name).catch((err: Error) => {
+  const ok = await withTimeout(tf.setBackend(name), timeoutMs, name).catch((err: unknown) => {
     forgetPendingInit();
     throw err;
   });
-  if (!ok) throw new Error('failed to initialise');
+  if (!ok) throw new EngineError('backend.initFailed', {});
   if (name === 'wasm') reserveWasmHeap();
 }
 
@@ -91,7 +94,8 @@ export interface BackendSpeed {
   name: BackendName;
   /** Training samples/s of the current model, or null when the backend could not run it. */
   samplesPerSec: number | null;
-  note: string;
+  /** Why it was not timed or could not run (null when it ran). */
+  note: EngineMessage | null;
 }
 
 /**
@@ -106,18 +110,21 @@ export async function pickFastestBackend(
   timeoutMs = 5000,
 ): Promise<{ chosen: BackendName; speeds: BackendSpeed[] }> {
   const speeds: BackendSpeed[] = [];
+  const failures: { backend: string; problem: EngineMessage }[] = [];
   const each = budgetMs / Math.max(1, candidates.length);
   for (const name of candidates) {
     try {
       await startBackend(name, timeoutMs);
       const samplesPerSec = await measure(each);
-      speeds.push({ name, samplesPerSec, note: '' });
+      speeds.push({ name, samplesPerSec, note: null });
     } catch (err) {
-      speeds.push({ name, samplesPerSec: null, note: (err as Error).message });
+      const problem = toEngineMessage(err);
+      speeds.push({ name, samplesPerSec: null, note: problem });
+      failures.push({ backend: name, problem });
     }
   }
   const ran = speeds.filter((s) => s.samplesPerSec !== null);
-  if (ran.length === 0) throw new Error(`No backend could train the model: ${speeds.map((s) => `${s.name}: ${s.note}`).join('; ')}`);
+  if (ran.length === 0) throw new EngineError('backend.noneTrained', { failures });
   const best = ran.reduce((a, b) => (b.samplesPerSec! > a.samplesPerSec! ? b : a));
   await startBackend(best.name, timeoutMs);
   return { chosen: best.name, speeds };
@@ -131,32 +138,38 @@ export async function pickFastestBackend(
 export async function initBackend(order: readonly BackendName[], options: InitBackendOptions = {}): Promise<BackendChoice> {
   const { probe, forced, timeoutMs = 10_000 } = options;
   const candidates = forced ? [forced, ...order.filter((b) => b !== forced)] : [...order];
-  const notices: string[] = [];
-  const failures: string[] = [];
+  const notices: EngineMessage[] = [];
+  const failures: EngineMessage[] = [];
   for (const name of candidates) {
     if (!tf.findBackendFactory(name)) {
-      notices.push(`${name}: not included in this build`);
+      notices.push(engineMessage('backend.notIncluded', { backend: name }));
       continue;
     }
     const found: BackendProbe = probe
-      ? await probe(name).catch((e: Error) => ({ available: false, detail: e.message }))
+      ? await probe(name).catch((err: unknown) => ({ available: false, detail: '', problem: toEngineMessage(err) }))
       : { available: true, detail: '' };
     if (!found.available) {
-      notices.push(`${name}: ${found.detail || 'not available on this device'}`);
+      notices.push(engineMessage('backend.unavailable', { backend: name, problem: found.problem ?? null }));
       continue;
     }
     if (found.software && name !== forced) {
-      notices.push(`${name}: skipped, the GPU is emulated in software (${found.detail}), slower than WASM`);
+      notices.push(engineMessage('backend.softwareGpu', { backend: name, detail: found.detail }));
       continue;
     }
     try {
       await startBackend(name, timeoutMs);
-      const reason = name === forced ? `${name} chosen by you` : notices.length ? `${name}: the first of ${candidates.join(' → ')} that works here` : `${name}: the fastest kind of backend, available here`;
+      const reason =
+        name === forced
+          ? engineMessage('backend.chosenByYou', { backend: name })
+          : notices.length
+            ? engineMessage('backend.firstThatWorks', { backend: name, order: candidates })
+            : engineMessage('backend.fastestKind', { backend: name });
       return { name, reason, notices, failures, detail: found.detail };
     } catch (err) {
-      notices.push(`${name}: ${(err as Error).message}`);
-      failures.push(`${name}: ${(err as Error).message}`);
+      const failed = engineMessage('backend.startFailed', { backend: name, problem: toEngineMessage(err) });
+      notices.push(failed);
+      failures.push(failed);
     }
   }
-  throw new Error(`No TF.js backend could start: ${notices.join('; ')}`);
+  throw new EngineError('backend.noneStarted', { notices });
 }

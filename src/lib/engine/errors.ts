@@ -155,7 +155,7 @@ export interface EngineCodes {
   'backend.startTimeout': { backend: string; seconds: number };
   'backend.initFailed': Record<string, never>;
   'backend.notIncluded': { backend: string };
-  'backend.unavailable': { backend: string; detail: string };
+  'backend.unavailable': { backend: string; problem: EngineMessage | null };
   'backend.softwareGpu': { backend: string; detail: string };
   'backend.startFailed': { backend: string; problem: EngineMessage };
   'backend.noneStarted': { notices: EngineMessage[] };
@@ -189,6 +189,10 @@ export interface EngineCodes {
   'run.heldElsewhere': { name: string };
   // A model too large to train on the backend (estimated before anything is built): bytes needed, the backend's budget.
   'shape.tooLarge': { bytes: number; budget: number; batchSize: number; backend: string };
+  // What the browser lacks for a backend (found before TF.js is asked to start it).
+  'backend.missingFeature': { feature: 'webgpu' | 'webgpuAdapter' | 'offscreenCanvas' | 'webgl2' | 'webassembly' };
+  // The backend comparison leaves a GPU emulated in software untimed (`detail`: the renderer's name).
+  'backend.softwareNotTimed': { detail: string };
 }
 
 /** A layer as messages name it: its 1-based position and type ("Layer 3 (Conv2D)"). */
@@ -416,6 +420,8 @@ export const ENGINE_CODES = [
   'engine.failed',
   'run.heldElsewhere',
   'shape.tooLarge',
+  'backend.missingFeature',
+  'backend.softwareNotTimed',
 ] as const satisfies readonly EngineCode[];
 
 type Unlisted = Exclude<EngineCode, (typeof ENGINE_CODES)[number]>;

@@ -41,6 +41,13 @@ const undecodable = (p: { file: string; reason: string }) => `${p.file} could no
 const withFailures = (first: string, failures: { file: string; reason: string }[]) => [first, ...failures.slice(0, 5).map(undecodable)].join(' ');
 const best = (b: { loss: number; epoch: number } | null) => (b ? ` (best ${b.loss.toFixed(4)} at epoch ${b.epoch})` : '');
 const restoredText = (b: { epoch: number } | null, restored: boolean) => (restored && b ? ` The weights of epoch ${b.epoch} were restored.` : '');
+const missingFeatures = {
+  webgpu: 'this browser has no WebGPU',
+  webgpuAdapter: 'no WebGPU adapter',
+  offscreenCanvas: 'no OffscreenCanvas in workers',
+  webgl2: 'no WebGL2 context in a worker',
+  webassembly: 'no WebAssembly',
+} as const;
 const jobs = { training: 'A run is already in progress.', tuning: 'The auto-tuner is running; wait for it or cancel it.', landscape: 'A loss landscape is being computed; cancel it first.', evaluating: 'The model is being evaluated on the test set; wait a moment.', recovering: 'The engine is recovering from a failed allocation; wait a moment.' };
 
 /** A nested message (a failure inside a failure) in English. */
@@ -208,7 +215,7 @@ export const enEngine: EngineTexts = {
   'backend.startTimeout': (p) => `${p.backend} did not start within ${p.seconds} s`,
   'backend.initFailed': () => 'failed to initialise',
   'backend.notIncluded': (p) => `${p.backend}: not included in this build`,
-  'backend.unavailable': (p) => `${p.backend}: ${p.detail || 'not available on this device'}`,
+  'backend.unavailable': (p) => `${p.backend}: ${p.problem ? say(p.problem) : 'not available on this device'}`,
   'backend.softwareGpu': (p) => `${p.backend}: skipped, the GPU is emulated in software (${p.detail}), slower than WASM`,
   'backend.startFailed': (p) => `${p.backend}: ${say(p.problem)}`,
   'backend.noneStarted': (p) => `No TF.js backend could start: ${p.notices.map(say).join('; ')}`,
@@ -243,4 +250,6 @@ export const enEngine: EngineTexts = {
   'run.heldElsewhere': (p) => `The run “${p.name}” is open in another tab, which is saving it; this tab cannot write it.`,
   'shape.tooLarge': (p) =>
     `The model needs about ${gigabytes(p.bytes)} of memory to train at batch ${n(p.batchSize)}; ${engineNames[p.backend] ?? 'the engine'} can give about ${gigabytes(p.budget)}. Use fewer filters or units, pool earlier, or a smaller batch.`,
+  'backend.missingFeature': (p) => missingFeatures[p.feature],
+  'backend.softwareNotTimed': (p) => `emulated in software (${p.detail}), far slower than WASM; not timed`,
 };

@@ -25,9 +25,12 @@ import { TuneState } from './tune.svelte';
 
 export interface BackendInfo {
   name: BackendName;
-  reason: string;
-  notices: string[];
-  failures: string[];
+  /** Why this backend runs: the engine's choice (a code), or the page's own reason (a measurement, the cache, a take-over mid-run) already in words. */
+  reason: EngineMessage | string;
+  /** Backends skipped or failed on the way (codes the page words). */
+  notices: EngineMessage[];
+  /** Backends that failed or hung while starting (a subset of `notices`). */
+  failures: EngineMessage[];
   detail: string;
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;

@@ -2,6 +2,7 @@ import type { BackendName } from '../engine/backend';
 import type { ModelSpec } from '../engine/models/spec';
 import type { TrainEvent } from '../engine/train/events';
 import { t } from '../i18n';
+import { describe } from '../i18n/engine-text';
 import type { AppState } from './app.svelte';
 import { BackendComparison } from './backend-comparison.svelte';
 import { errorMessage } from './errors';
@@ -23,6 +24,7 @@ export class BackendCommands {
    * tuning puts the measurement off until they end, so it never competes with them for the CPU.
    */
   async pickFastest(remeasure = false): Promise<void> {
+    console.log("DBG pickFastest", this.app.forcedBackend, !!this.app.model, !!this.app.backend, !!this.app.dataset, this.app.run.isActive);
     if (this.app.forcedBackend !== 'auto' || !this.app.model || !this.app.backend || !this.app.dataset || this.app.run.isActive) return;
     const key = BackendComparison.cacheKey(this.app.model.totalParams);
     const cached = remeasure ? null : BackendComparison.readCache(key);
@@ -94,7 +96,7 @@ export class BackendCommands {
       this.app.backend = info;
       // A backend that failed or hung while starting is said out loud, with what runs instead.
       if (info.failures.length || (forced && info.name !== forced)) {
-        this.app.notify('warning', `${(info.failures.length ? info.failures : info.notices).join('; ')}. ${t.backend.fellBack(t.backend.names[info.name])}`);
+        this.app.notify('warning', `${(info.failures.length ? info.failures : info.notices).map((m) => describe(m)).join('; ')}. ${t.backend.fellBack(t.backend.names[info.name])}`);
       }
     } catch (err) {
       this.app.notify('error', t.backend.failed(errorMessage(err)));

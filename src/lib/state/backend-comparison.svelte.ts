@@ -32,7 +32,8 @@ export class BackendComparison {
   private job: { probe: TrainerClient } | null = null;
 
   static cacheKey(totalParams: number): string {
-    return `descent:backend:v1:${navigator.userAgent}:${navigator.hardwareConcurrency}:${Math.round(Math.log2(Math.max(1, totalParams)))}`;
+    // v2: the speeds' notes are engine messages (codes), no longer English sentences.
+    return `descent:backend:v2:${navigator.userAgent}:${navigator.hardwareConcurrency}:${Math.round(Math.log2(Math.max(1, totalParams)))}`;
   }
 
   static readCache(key: string): MeasuredChoice | null {

@@ -1,5 +1,13 @@
 /// <reference lib="webworker" />
 import type { BackendName, BackendProbe } from '../engine/backend';
+import { engineMessage } from '../engine/errors';
+
+/** A backend this browser cannot run: what it lacks, as a code the page words. */
+const lacks = (feature: 'webgpu' | 'webgpuAdapter' | 'offscreenCanvas' | 'webgl2' | 'webassembly'): BackendProbe => ({
+  available: false,
+  detail: '',
+  problem: engineMessage('backend.missingFeature', { feature }),
+});
 
 /** Minimal WebGPU typing: only what the probe reads (the full types are not needed in this project). */
 interface GpuAdapterLike {
@@ -12,9 +20,9 @@ interface GpuLike {
 
 async function probeWebGpu(): Promise<BackendProbe> {
   const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
-  if (!gpu) return { available: false, detail: 'this browser has no WebGPU' };
+  if (!gpu) return lacks('webgpu');
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-  if (!adapter) return { available: false, detail: 'no WebGPU adapter' };
+  if (!adapter) return lacks('webgpuAdapter');
   const info = adapter.info ?? {};
   const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
   const software = Boolean(adapter.isFallbackAdapter || info.isFallbackAdapter || /swiftshader/i.test(name));
@@ -22,9 +30,9 @@ async function probeWebGpu(): Promise<BackendProbe> {
 }
 
 function probeWebGl(): BackendProbe {
-  if (typeof OffscreenCanvas === 'undefined') return { available: false, detail: 'no OffscreenCanvas in workers' };
+  if (typeof OffscreenCanvas === 'undefined') return lacks('offscreenCanvas');
   const gl = new OffscreenCanvas(1, 1).getContext('webgl2') as WebGL2RenderingContext | null;
-  if (!gl) return { available: false, detail: 'no WebGL2 context in a worker' };
+  if (!gl) return lacks('webgl2');
   const ext = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String(ext ? gl.getParameter(ext.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
   gl.getExtension('WEBGL_lose_context')?.loseContext();
@@ -33,7 +41,7 @@ function probeWebGl(): BackendProbe {
 }
 
 function probeWasm(): BackendProbe {
-  if (typeof WebAssembly === 'undefined') return { available: false, detail: 'no WebAssembly' };
+  if (typeof WebAssembly === 'undefined') return lacks('webassembly');
   const threads = self.crossOriginIsolated && typeof SharedArrayBuffer !== 'undefined';
   return { available: true, detail: threads ? 'SIMD, threads (cross-origin isolated)' : 'SIMD, no threads (page is not cross-origin isolated)' };
 }

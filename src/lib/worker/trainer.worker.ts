@@ -132,7 +132,7 @@ const backend = {
       const probe = await probeBackend(name).catch(() => ({ available: false, software: false, detail: '' }));
       if (!probe.available) continue;
       details.set(name, probe.detail);
-      if (probe.software && !includeSoftware) skipped.push({ name, samplesPerSec: null, note: `emulated in software (${probe.detail}), far slower than WASM; not timed` });
+      if (probe.software && !includeSoftware) skipped.push({ name, samplesPerSec: null, note: { code: 'backend.softwareNotTimed', params: { detail: probe.detail } } });
       else candidates.push(name);
     }
     const picked = await pickFastestBackend(candidates, (ms) => session.tools.quickThroughput(ms), budgetMs);
