@@ -5,7 +5,9 @@ import { buildModel } from '../../src/lib/engine/models/build';
 import type { ModelSpec } from '../../src/lib/engine/models/spec';
 import { findBatchSize, type BatchRow } from '../../src/lib/engine/tune/batch-finder';
 import { MIN_SLICES, SLICE_MS, WARMUP_STEPS, measureThroughput, type StepDriver } from '../../src/lib/engine/tune/throughput';
+import { describe as wordOf } from '../../src/lib/i18n/engine-text';
 import { useCpu } from './helpers';
+import { rejected } from './worded';
 
 /**
  * A fake backend on a virtual clock: step i takes `stepMs(i)` ms of the clock when queued, and a read-back
@@ -133,6 +135,27 @@ describe('batch finder on a real model (cpu backend)', () => {
     }
     expect(decision.rows.map((r) => r.batchSize)).toEqual(rows.map((r) => r.batchSize));
     expect(rows.map((r) => r.batchSize)).toContain(decision.chosen);
+    // Why the doubling stopped: the plan's cap (64 of 320 examples) once all four sizes ran, otherwise at the last size measured.
+    const last = rows.at(-1)!.batchSize;
+    if (decision.stoppedBecause.code === 'tune.planLimit') expect([decision.stoppedBecause.params, rows.length]).toEqual([{ batch: 64 }, 4]);
+    else expect(decision.stoppedBecause).toMatchObject({ code: expect.stringMatching(/^tune\.(smallGain|stepTooSlow)$/), params: { batch: last } });
+    expect(['tune.chosenNoNoise', 'tune.chosenFastest', 'tune.chosenBelowNoise']).toContain(decision.reason.code);
+    expect(decision.reason.params.batch).toBe(decision.chosen);
+    expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+    expect(tf.memory().numTensors).toBe(tensors);
+    model.dispose();
+  });
+
+  it('when not even batch 8 runs, throws why, and leaves the weights and tensor count as they were', async () => {
+    const dataset = generateSynthetic({ kind: 'spiral', count: 400, noise: 0.1, seed: 2 });
+    // Built for three input features, given two: the first step cannot run.
+    const spec: ModelSpec = { name: 'misfit', layers: [{ type: 'dense', units: 2, activation: 'softmax' }] };
+    const model = buildModel(spec, [3], 1);
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    const tensors = tf.memory().numTensors;
+    const err = await rejected(findBatchSize(model, dataset, { optimizer: 'adam', learningRate: 0.01, seed: 1, validationSplit: 0.2, measureMs: 10, maxBatch: 64 }));
+    expect(err).toMatchObject({ code: 'tune.noBatchMeasured', params: { why: { code: 'tune.batchFailed', params: { batch: 8, problem: { code: 'engine.failed' } } } } });
+    expect(wordOf(err)).toMatch(/^no batch size could be measured: batch 8 failed on this backend \(.+\)$/);
     expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
     expect(tf.memory().numTensors).toBe(tensors);
     model.dispose();

@@ -5,6 +5,8 @@ import { classicMlp } from '../../src/lib/engine/models/spec';
 import { Rng } from '../../src/lib/engine/rng';
 import { learningRateAt, momentumAt, ONE_CYCLE } from '../../src/lib/engine/train/schedules';
 import { decide } from '../../src/lib/engine/tune/batch-finder';
+import { batchReasonText } from '../../src/lib/engine/tune/batch-reason';
+import { describe as wordOf } from '../../src/lib/i18n/engine-text';
 import { lrRangeTest, rangeTestSteps } from '../../src/lib/engine/tune/lr-finder';
 import { estimateNoiseScale, type NoiseSample } from '../../src/lib/engine/tune/noise-scale';
 import { cyclePeakLr, smoothLosses, steepestIndex, valleyIndex } from '../../src/lib/engine/tune/suggest';
@@ -78,9 +80,24 @@ describe('gradient noise scale', () => {
     ];
     // (1 + B/100)/sps: 32 → 2.2e-4, 64 → 2.05e-4, 128 → 2.53e-4
     expect(decide(rows, 100).chosen).toBe(64);
-    expect(decide(rows, 100).reason).toMatch(/Batch 256 would process more samples\/s.*batch 64 reaches the target soonest/);
+    const below = decide(rows, 100).reason;
+    expect(below).toEqual({ code: 'tune.chosenBelowNoise', params: { batch: 64, fastest: 256, noiseScale: 100 } });
+    expect(wordOf(below)).toMatch(/Batch 256 would process more samples\/s.*batch 64 reaches the target soonest/);
     expect(decide(rows, 1e6).chosen).toBe(256);
+    expect(decide(rows, 1e6).reason).toEqual({ code: 'tune.chosenFastest', params: { batch: 256, samplesPerSec: 9500, noiseScale: 1e6 } });
     expect(decide(rows, null).chosen).toBe(256);
+    expect(decide(rows, null).reason).toEqual({ code: 'tune.chosenNoNoise', params: { batch: 256, samplesPerSec: 9500 } });
+  });
+
+  it('words each batch reason for stored records exactly as the page does in English', () => {
+    const rows = [
+      { batchSize: 32, samplesPerSec: 6000.4, stepMs: 5 },
+      { batchSize: 64, samplesPerSec: 8000.6, stepMs: 8 },
+    ];
+    const reasons = [decide(rows, 10).reason, decide(rows, 1e6).reason, decide(rows, null).reason];
+    expect(reasons.map((r) => r.code)).toEqual(['tune.chosenBelowNoise', 'tune.chosenFastest', 'tune.chosenNoNoise']);
+    for (const r of reasons) expect(batchReasonText(r)).toBe(wordOf(r));
+    expect(batchReasonText(reasons[2])).toBe('The gradient noise could not be estimated, so batch 64 was chosen for its throughput (8001 samples/s).');
   });
 });
 
@@ -202,7 +219,7 @@ describe('Auto plan and settings', () => {
 
   it('trains at the one-cycle peak, refines at the valley rate, and records why', () => {
     const plan = autoPlan({ ...base, optimizer: 'sgd' }, 60000);
-    const batch = { ...decide([{ batchSize: 128, samplesPerSec: 30000, stepMs: 4 }], 2000), gradSquared: 1, traceSigma: 2000, noisePair: [8, 1024] as [number, number], stoppedBecause: '', seconds: 1 };
+    const batch = { ...decide([{ batchSize: 128, samplesPerSec: 30000, stepMs: 4 }], 2000), gradSquared: 1, traceSigma: 2000, noisePair: [8, 1024] as [number, number], stoppedBecause: { code: 'tune.triedLimit' as const, params: { batch: 128 } }, seconds: 1 };
     const points = logspace(100).map((lr) => ({ lr, loss: 1, smoothed: 1 }));
     const lr = { points, steepest: { index: 50, lr: 0.005 }, valley: { index: 60, lr: 0.01, start: 50, end: 70 }, edge: { index: 80, lr: 0.09 }, cyclePeak: { lr: cyclePeakLr(0.01, 0.09, true) }, applied: 'valley' as const, suggestedLr: 0.01, optimizer: 'momentum' as const, batchSize: 128, stoppedEarly: true, seconds: 1 };
     const config = autoConfig({ ...base, optimizer: 'sgd' }, plan, batch, lr, 1.5);
@@ -214,6 +231,9 @@ describe('Auto plan and settings', () => {
     expect(config.tuning?.roundPeaks).toEqual([0.03, 0.01]);
     const decisions = tunerDecisions(config.tuning!);
     expect(decisions.map((d) => d.parameter)).toEqual(['batchSize', 'learningRate', 'optimizer', 'schedule', 'tunerSeconds']);
+    // Stored and exported as English text (the model card is plain text for now).
+    expect(config.tuning?.batch?.reason).toBe('Batch 128 has the highest throughput (30000 samples/s) and is still small next to the gradient noise scale (2000), so it reaches the target soonest.');
+    expect(decisions[0].reason).toBe(config.tuning?.batch?.reason);
     expect(cyclePeakLr(0.01, 0.09, false)).toBe(0.09);
     expect(cyclePeakLr(0.05, 0.01, true)).toBe(0.05);
   });

@@ -2,6 +2,7 @@ import type { TunerDecision } from '../runs/record';
 import type { OptimizerName, TrainConfig, TuningRecord } from '../train/config';
 import { ONE_CYCLE } from '../train/schedules';
 import type { BatchDecision } from './batch-finder';
+import { batchReasonText } from './batch-reason';
 import type { LrRule, RangeTestResult } from './lr-finder';
 
 /** Rates are set with two significant digits: what the user reads is what runs. */
@@ -60,7 +61,8 @@ export function autoConfig(
   const later = lr.applied === 'valley' && rule === 'cycle' ? Number(Math.min(1, lr.valley.lr / learningRate).toFixed(3)) : 1;
   const peaks = plan.rounds.length > 1 && later < 1 ? plan.rounds.map((_, i) => (i === 0 ? 1 : later)) : undefined;
   const tuning: TuningRecord = {
-    batch: { chosen: batch.chosen, noiseScale: batch.noiseScale, reason: batch.reason, rows: batch.rows.map((r) => ({ batchSize: r.batchSize, samplesPerSec: r.samplesPerSec })) },
+    // The record and the exported card keep the reason as English text (see batchReasonText).
+    batch: { chosen: batch.chosen, noiseScale: batch.noiseScale, reason: batchReasonText(batch.reason), rows: batch.rows.map((r) => ({ batchSize: r.batchSize, samplesPerSec: r.samplesPerSec })) },
     learningRate: { rule, value: learningRate, valley: lr.valley.lr, steepest: lr.steepest.lr },
     schedule: 'one-cycle',
     rounds: plan.rounds,

@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { splitIndices, type Dataset } from '../data/dataset';
+import { EngineError, engineMessage, toEngineMessage, type EngineMessage } from '../errors';
 import type { OptimizerName } from '../train/config';
 import { defaultLoss } from '../train/losses';
 import { createOptimizer } from '../train/optimizers';
 import { StepRunner, type StepScalars } from '../train/step';
 import { nextMacrotask } from '../train/yield';
+import type { BatchReason } from './batch-reason';
 import { BatchSource } from './batches';
 import { estimateNoiseScale, relativeTimeToTarget, type NoiseSample } from './noise-scale';
 import { measureThroughput } from './throughput';
@@ -39,10 +41,13 @@ export interface BatchDecision {
   traceSigma: number;
   noisePair: [small: number, big: number];
   chosen: number;
-  stoppedBecause: string;
-  reason: string;
+  /** Why the sizes stopped growing (the page words it). */
+  stoppedBecause: EngineMessage;
+  /** Why `chosen` was picked (the page words it; `batchReasonText` gives the English of stored records). */
+  reason: BatchReason;
   seconds: number;
 }
+
 
 /**
  * Measures real training steps at batch sizes 8, 16, 32, … on the active backend, estimates the gradient
@@ -68,7 +73,8 @@ export async function findBatchSize(
   const big = Math.min(trainIdx.length, Math.max(small * 4, Math.min(1024, Math.floor(trainIdx.length / 2))));
   const source = new BatchSource(dataset, trainIdx, Math.max(maxBatch, big), options.seed + 2);
   const rows: BatchRow[] = [];
-  let stoppedBecause = options.maxBatch !== undefined && options.maxBatch < trainIdx.length ? `reached the largest size the plan allows (${maxBatch})` : `reached the largest size to try (${maxBatch})`;
+  let stoppedBecause: EngineMessage =
+    options.maxBatch !== undefined && options.maxBatch < trainIdx.length ? engineMessage('tune.planLimit', { batch: maxBatch }) : engineMessage('tune.triedLimit', { batch: maxBatch });
   let firstLoss = NaN;
   let lastLoss = NaN;
   try {
@@ -80,22 +86,22 @@ export async function findBatchSize(
         if (Number.isNaN(firstLoss)) firstLoss = m.firstLoss;
         lastLoss = m.lastLoss;
       } catch (err) {
-        stoppedBecause = `batch ${b} failed on this backend (${(err as Error).message})`;
+        stoppedBecause = engineMessage('tune.batchFailed', { batch: b, problem: toEngineMessage(err) });
         break;
       }
       rows.push(row);
       onRow?.(row);
       const prev = rows.at(-2);
       if (row.stepMs > maxStepMs) {
-        stoppedBecause = `one step at batch ${b} took ${row.stepMs.toFixed(0)} ms (budget ${maxStepMs} ms)`;
+        stoppedBecause = engineMessage('tune.stepTooSlow', { batch: b, ms: row.stepMs, budget: maxStepMs });
         break;
       }
       if (prev && row.samplesPerSec < prev.samplesPerSec * 1.05) {
-        stoppedBecause = `doubling to ${b} gained less than 5% throughput`;
+        stoppedBecause = engineMessage('tune.smallGain', { batch: b });
         break;
       }
     }
-    if (rows.length === 0) throw new Error(`no batch size could be measured: ${stoppedBecause}`);
+    if (rows.length === 0) throw new EngineError('tune.noBatchMeasured', { why: stoppedBecause });
     // The measuring steps trained the weights a little, which is where the noise scale is more telling than at
     // initialisation (it grows as training goes on); unless the loss rose (a huge starting rate ruins them).
     if (!(lastLoss <= firstLoss)) model.setWeights(saved);
@@ -138,18 +144,18 @@ async function measure(stepper: StepRunner, optimizer: tf.Optimizer, source: Bat
   return { row: { batchSize: batch, samplesPerSec: m.samplesPerSec, stepMs: (batch * 1000) / m.samplesPerSec }, firstLoss: m.firstLoss, lastLoss: m.lastLoss };
 }
 
-/** Picks the row with the least predicted time to target and says why in one sentence. */
-export function decide(rows: BatchRow[], noiseScale: number | null): { rows: BatchRow[]; noiseScale: number | null; chosen: number; reason: string } {
+/** Picks the row with the least predicted time to target and says why (a code with the numbers behind it). */
+export function decide(rows: BatchRow[], noiseScale: number | null): { rows: BatchRow[]; noiseScale: number | null; chosen: number; reason: BatchReason } {
   const times = rows.map((r) => relativeTimeToTarget(r.batchSize, r.samplesPerSec, noiseScale));
   const bestIdx = times.indexOf(Math.min(...times));
   const best = rows[bestIdx];
   const withTimes = rows.map((r, i) => ({ ...r, relativeTime: times[i] / times[bestIdx] }));
   const fastest = rows.reduce((a, b) => (b.samplesPerSec > a.samplesPerSec ? b : a));
-  const reason =
+  const reason: BatchReason =
     noiseScale === null
-      ? `The gradient noise could not be estimated, so batch ${best.batchSize} was chosen for its throughput (${Math.round(best.samplesPerSec)} samples/s).`
+      ? engineMessage('tune.chosenNoNoise', { batch: best.batchSize, samplesPerSec: best.samplesPerSec })
       : best.batchSize === fastest.batchSize
-        ? `Batch ${best.batchSize} has the highest throughput (${Math.round(best.samplesPerSec)} samples/s) and is still small next to the gradient noise scale (${Math.round(noiseScale)}), so it reaches the target soonest.`
-        : `Batch ${fastest.batchSize} would process more samples/s, but above the gradient noise scale (${Math.round(noiseScale)}) larger batches need proportionally more examples, so batch ${best.batchSize} reaches the target soonest.`;
+        ? engineMessage('tune.chosenFastest', { batch: best.batchSize, samplesPerSec: best.samplesPerSec, noiseScale })
+        : engineMessage('tune.chosenBelowNoise', { batch: best.batchSize, fastest: fastest.batchSize, noiseScale });
   return { rows: withTimes, noiseScale, chosen: best.batchSize, reason };
 }
