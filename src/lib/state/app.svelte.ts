@@ -175,6 +175,15 @@ export class AppState {
   }
 
   /**
+   * Catches the mirror up with the worker. Snapshots are pushed through their own message channel, which is not
+   * ordered with the replies to commands: after a command whose result the next step reads from the session (a
+   * dataset the editor fits its model to), the page asks for the current snapshot on the command channel.
+   */
+  async sync(): Promise<void> {
+    this.mirror(await this.client.api.session.current());
+  }
+
+  /**
    * Takes a snapshot from the worker. Parts that did not change keep their objects (each snapshot arrives as a
    * fresh copy), so views keyed on them (the dataset card, the evaluation views) do not reload.
    */
@@ -201,6 +210,7 @@ export class AppState {
   async setPlan(spec: ModelSpec): Promise<boolean> {
     try {
       await this.client.api.model.setPlan({ spec, seed: this.settings.seed });
+      await this.sync();
       return true;
     } catch (err) {
       this.fail(err, t.model.failed);
@@ -228,6 +238,7 @@ export class AppState {
     } catch (err) {
       this.runFailed(err);
     } finally {
+      await this.sync().catch(() => {});
       this.engine.resumeMeasurementSoon();
     }
   }
@@ -253,6 +264,7 @@ export class AppState {
       if (this.run.isActive) this.runFailed(err);
       else this.fail(err);
     } finally {
+      await this.sync().catch(() => {});
       this.engine.resumeMeasurementSoon();
     }
   }
@@ -291,6 +303,7 @@ export class AppState {
   async evaluateTest(): Promise<void> {
     try {
       const saved = await this.client.api.train.evaluate();
+      await this.sync();
       if (!saved) this.notify('warning', t.deploy.runs.testNotSaved);
     } catch (err) {
       this.fail(err);

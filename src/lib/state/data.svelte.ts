@@ -98,7 +98,7 @@ export class DataState {
     const options = this.csv.options(app.settings.validationSplit, app.settings.seed);
     await this.load('own-csv', null, async (ticket) => {
       const { summary, notes } = await app.api.data.loadTable({ ticket, options, slot: 'user' });
-      this.use(summary, [...(this.csv.profile?.notes ?? []), ...notes]);
+      await this.use(summary, [...(this.csv.profile?.notes ?? []), ...notes]);
     });
   }
 
@@ -107,7 +107,7 @@ export class DataState {
       const source = await this.images.source();
       const buffers = source.kind === 'zip' ? [source.bytes] : source.files.map((f) => f.bytes);
       const { summary, notes } = await app.api.data.loadImages(Comlink.transfer({ ticket, source, options: this.images.options() }, buffers));
-      this.use(summary, notes);
+      await this.use(summary, notes);
     });
   }
 
@@ -123,14 +123,14 @@ export class DataState {
       id: entry.id, name: entry.name, source: entry.source, classNames: info.target_names,
     };
     const { summary, notes } = await app.api.data.loadTable({ ticket, options, slot: 'builtin' });
-    this.use(summary, notes);
+    await this.use(summary, notes);
   }
 
   private async loadIdx(entry: Extract<CatalogEntry, { kind: 'idx' }>, ticket: number): Promise<void> {
     app.datasetLoading = 0;
     try {
       const { files, buffers } = await fetchIdxFiles(entry.dir.replace(/^data\//, ''), '', (pct) => (app.datasetLoading = pct));
-      this.use(await app.api.data.loadIdx(Comlink.transfer({ ticket, files, info: entry.info }, buffers)));
+      await this.use(await app.api.data.loadIdx(Comlink.transfer({ ticket, files, info: entry.info }, buffers)));
     } finally {
       app.datasetLoading = null;
     }
@@ -138,6 +138,7 @@ export class DataState {
 
   /** A loaded dataset arrived (the session snapshot shows it): the notes are this load's, the editor fits the model to it. */
   private async use(_summary: DatasetSummary, notes: LoadResult['notes'] = []): Promise<void> {
+    await app.sync();
     evaluation.clear();
     this.notes = notes;
     await editor.onDataset();

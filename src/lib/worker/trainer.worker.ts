@@ -169,6 +169,8 @@ const api = {
     subscribe(listener: (s: SessionSnapshot) => void): void {
       session.onChange((s) => void listener(s));
     },
+    /** The current snapshot, answered on the command channel (ordered with the replies to other commands). */
+    current: () => session.snapshot(),
   }),
   backend: Comlink.proxy(backend),
   data: Comlink.proxy({
