@@ -24,7 +24,6 @@ export class BackendCommands {
    * tuning puts the measurement off until they end, so it never competes with them for the CPU.
    */
   async pickFastest(remeasure = false): Promise<void> {
-    console.log("DBG pickFastest", this.app.forcedBackend, !!this.app.model, !!this.app.backend, !!this.app.dataset, this.app.run.isActive);
     if (this.app.forcedBackend !== 'auto' || !this.app.model || !this.app.backend || !this.app.dataset || this.app.run.isActive) return;
     const key = BackendComparison.cacheKey(this.app.model.totalParams);
     const cached = remeasure ? null : BackendComparison.readCache(key);
