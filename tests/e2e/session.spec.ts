@@ -39,6 +39,7 @@ test('tuning after a run never replaces the trained model: Find learning rate, t
   await page.screenshot({ path: info.outputPath('after-find-lr.png'), fullPage: true });
 
   const exported = await exportedAccuracy(page, downloads);
+  console.log(`after Find learning rate: page ${before.accuracy}, exported model in stock TF.js ${exported}`);
   expect(Math.abs(exported - before.accuracy)).toBeLessThanOrEqual(0.002);
 });
 
@@ -60,6 +61,7 @@ test('Auto after a run: the old results are marked as the previous run while it 
   expect(tuned.version).not.toEqual(first.version);
 
   const exported = await exportedAccuracy(page, downloads);
+  console.log(`after Auto: page ${tuned.accuracy} (first run ${first.accuracy}), exported model in stock TF.js ${exported}`);
   expect(Math.abs(exported - tuned.accuracy)).toBeLessThanOrEqual(0.002);
 });
 
