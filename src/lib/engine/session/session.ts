@@ -267,21 +267,24 @@ export class Session {
       await trajectory.record(model, 0);
       const run = await MonitoredRun.create(model, state.spec, config, onEvent, options, () => this.describeData());
       this.lastRecorder = run.recorder;
-      const schedule = scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs);
-      const path = { onEpochEnd: (ctx: EpochContext) => trajectory.record(ctx.model, ctx.step) };
-      const hooks = mergeHooks(schedule, run.hooks, path, options.hooks ?? {});
-      const trainer = new Trainer(model, dataset, config, hooks, MonitoredRun.resumePoint(options));
-      run.onStop(() => trainer.stop());
-      this.trainer = trainer;
+      let trainer: Trainer | undefined;
       try {
-        const result = await run.track(trainer.run(run.listener));
+        // Inside the try: whatever throws here still disposes the run (its monitors and its run lock).
+        const schedule = scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs);
+        const path = { onEpochEnd: (ctx: EpochContext) => trajectory.record(ctx.model, ctx.step) };
+        const hooks = mergeHooks(schedule, run.hooks, path, options.hooks ?? {});
+        const t = new Trainer(model, dataset, config, hooks, MonitoredRun.resumePoint(options));
+        trainer = t;
+        run.onStop(() => t.stop());
+        this.trainer = t;
+        const result = await run.track(t.run(run.listener));
         this.run = { ...this.run!, status: result.diverged ? 'error' : result.stopped ? 'stopped' : 'done' };
         return result;
       } catch (err) {
         this.run = { ...this.run!, status: 'error' };
         throw err;
       } finally {
-        trainer.dispose();
+        trainer?.dispose();
         run.dispose();
         this.trainer = undefined;
         await this.models.settle().catch(() => {});
