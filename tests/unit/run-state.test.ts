@@ -97,7 +97,7 @@ describe('RunState (the page’s view of a run)', () => {
     threeEpochs(run);
     run.setSmoothing(0.6);
     run.apply({ kind: 'error', message: { code: 'engine.failed', params: { detail: 'backend lost' } } });
-    run.apply({ kind: 'fallback', from: 'webgpu', to: 'wasm', reason: 'lost', resumeStep: 8, resumeEpoch: 2 });
+    run.apply({ kind: 'fallback', from: 'webgpu', to: 'wasm', reason: { code: 'engine.failed', params: { detail: 'device lost' } }, resumeStep: 8, resumeEpoch: 2 });
     expect(run.status).toBe('training');
     expect(run.error).toBeNull();
     for (const s of [run.steps, run.loss, run.lossSmooth, run.accSmooth, run.accuracy, run.learningRate, run.gradNorm]) expect(s.length).toBe(8);

@@ -12,7 +12,7 @@ export const runLockName = (runId: string): string => `${PREFIX}${runId}`;
 
 function lockManager(): LockManager | undefined {
   // Absent outside secure contexts and in old browsers.
-  return (globalThis.navigator as Navigator | undefined)?.locks;
+  return (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
 }
 
 /**

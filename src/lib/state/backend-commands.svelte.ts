@@ -115,7 +115,7 @@ export class BackendCommands {
 
   onFallback(event: Extract<TrainEvent, { kind: 'fallback' }>): void {
     const to = event.to as BackendName;
-    this.app.notify('warning', t.backend.fallbackMidRun(event.from, t.backend.names[to] ?? event.to, event.reason, event.resumeEpoch));
+    this.app.notify('warning', t.backend.fallbackMidRun(event.from, t.backend.names[to] ?? event.to, describe(event.reason), event.resumeEpoch));
     if (this.app.backend) this.app.backend = { ...this.app.backend, name: to, reason: t.backend.fallbackReason(event.from), speeds: undefined, numerics: undefined, threads: 0 };
   }
 

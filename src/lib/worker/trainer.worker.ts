@@ -17,7 +17,7 @@ import type { SyntheticOptions } from '../engine/data/synthetic';
 import type { TabularOptions } from '../engine/data/tabular';
 import type { ImageOptions } from '../engine/data/image-dataset';
 import { placeholderDataset } from '../engine/data/placeholder';
-import { EngineError } from '../engine/errors';
+import { EngineError, toEngineMessage } from '../engine/errors';
 import type { UploadedFile } from '../engine/export/import';
 import type { ModelSpec } from '../engine/models/spec';
 import type { LandscapeOptions } from '../engine/landscape/run';
@@ -102,7 +102,7 @@ async function runAndEvaluate(config: TrainConfig, emit: (e: TrainEvent) => void
       const from = tf.getBackend();
       const next = await initBackend(BACKEND_ORDER.filter((b) => b !== from), { probe: probeBackend, timeoutMs: 8000 });
       const point = await deploy.fallbackPoint(opts.runId);
-      emit({ kind: 'fallback', from, to: next.name, reason: (err as Error).message, resumeStep: point.step, resumeEpoch: point.epoch });
+      emit({ kind: 'fallback', from, to: next.name, reason: toEngineMessage(err), resumeStep: point.step, resumeEpoch: point.epoch });
       opts = { ...opts, resume: point.resume };
     }
   }

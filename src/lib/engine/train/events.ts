@@ -46,7 +46,7 @@ export type TrainEvent =
   | ({ kind: 'epoch' } & EpochMetrics)
   | { kind: 'done'; stopped: boolean; steps: number; epochs: number; seconds: number }
   /** The backend failed mid-run; the run goes on on `to` from its last checkpoint (global step `resumeStep`). */
-  | { kind: 'fallback'; from: string; to: string; reason: string; resumeStep: number; resumeEpoch: number }
+  | { kind: 'fallback'; from: string; to: string; reason: EngineMessage; resumeStep: number; resumeEpoch: number }
   | { kind: 'error'; message: EngineMessage; /** The loss became NaN/Inf or exploded: retry at a lower rate. */ diverged?: boolean }
   | MonitorEvent;
 
