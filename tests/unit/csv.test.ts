@@ -27,6 +27,28 @@ function load(text: string, name: string, over: Partial<TabularOptions> = {}) {
 }
 const tabular = (name: string) => readFileSync(resolve(DATA_DIR, 'tabular', name));
 
+describe('the target guess', () => {
+  const guess = (text: string) => profileTable(parseCsv(enc(text), 'g.csv'));
+
+  it('prefers a column named label, target or class (any case) over y, and says it chose by name', () => {
+    const p = guess('x,y,label\n1,2,a\n3,4,b\n5,6,a\n');
+    expect(p.suggestedTarget).toBe(2);
+    expect(p.targetGuess).toEqual({ code: 'csv.targetGuess', params: { column: 'label', why: 'name' } });
+    expect(worded([p.targetGuess])).toEqual(['Target: “label”, chosen by its name. Choose another if this is not what to predict.']);
+    expect(guess('CLASS,x,y\na,1,2\nb,3,4\n').suggestedTarget).toBe(0);
+    expect(guess('x,Target,y\n1,2,3\n4,5,6\n').suggestedTarget).toBe(1);
+  });
+
+  it('falls back to y, then to the last column, and says so', () => {
+    const y = guess('x,y,z\n1,2,3\n4,5,6\n');
+    expect(y.suggestedTarget).toBe(1);
+    expect(y.targetGuess.params).toEqual({ column: 'y', why: 'y' });
+    const last = guess('a,b,species\n1,2,setosa\n3,4,virginica\n');
+    expect(last.suggestedTarget).toBe(2);
+    expect(last.targetGuess.params).toEqual({ column: 'species', why: 'last' });
+  });
+});
+
 describe('CSV parsing', () => {
   it('reads iris with its header, infers numeric columns and a 3-class target, and splits stratified', () => {
     const table = parseCsv(tabular('iris.csv'), 'iris.csv');
@@ -36,6 +58,7 @@ describe('CSV parsing', () => {
     const profile = profileTable(table);
     expect(profile.columns.map((c) => c.kind)).toEqual(['numeric', 'numeric', 'numeric', 'numeric', 'numeric']);
     expect(profile.suggestedTarget).toBe(4);
+    expect(profile.targetGuess).toEqual({ code: 'csv.targetGuess', params: { column: 'target', why: 'name' } });
     expect(inferTask(profile.columns[4])).toBe('classification');
     const meta = JSON.parse(readFileSync(resolve(DATA_DIR, 'tabular', 'meta.json'), 'utf8'))['iris.csv'];
     const { dataset } = buildTabular(table, profile, options({ kinds: profile.columns.map((c) => c.kind), classNames: meta.target_names }));

@@ -56,6 +56,7 @@ export interface EngineCodes {
   'csv.noFeatures': { file: string };
   'csv.targetIgnored': { column: string };
   'csv.tooFewRows': { file: string; rows: number; dropped: number; min: number };
+  'csv.targetGuess': { column: string; why: 'name' | 'y' | 'last' };
   // Image folders and zips
   'images.notImage': { file: string; format: BinaryFormat | null };
   'images.undecodable': { file: string; reason: string };
@@ -70,6 +71,7 @@ export interface EngineCodes {
   'images.allUndecodable': { count: number; failures: ImageFailure[] };
   'images.skipped': { files: string[] };
   'images.badResize': { width: number; height: number; size: number };
+  'images.unpacksTooLarge': { file: string; bytes: number; limit: number };
   // MNIST-style idx files
   'idx.tooShort': { file: string; bytes: number };
   'idx.badMagic': { file: string; magic: number };
@@ -301,6 +303,7 @@ export const ENGINE_CODES = [
   'csv.noFeatures',
   'csv.targetIgnored',
   'csv.tooFewRows',
+  'csv.targetGuess',
   'images.notImage',
   'images.undecodable',
   'images.notZip',
@@ -314,6 +317,7 @@ export const ENGINE_CODES = [
   'images.allUndecodable',
   'images.skipped',
   'images.badResize',
+  'images.unpacksTooLarge',
   'idx.tooShort',
   'idx.badMagic',
   'idx.wrongRank',

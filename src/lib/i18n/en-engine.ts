@@ -106,6 +106,8 @@ export const enEngine: EngineTexts = {
   'csv.targetIgnored': (p) => `The target column ${q(p.column)} is set to “ignore”; choose another target or column type.`,
   'csv.tooFewRows': (p) =>
     `${p.file}: only ${n(p.rows)} usable rows${p.dropped ? ` (${n(p.dropped)} were dropped for missing values)` : ''}; at least ${p.min} are needed. Fill missing values instead of dropping rows, or use more data.`,
+  'csv.targetGuess': (p) =>
+    `Target: ${q(p.column)}, ${p.why === 'name' ? 'chosen by its name' : p.why === 'y' ? 'chosen because it is named “y” and no column is named target, label or class' : 'the last column, as no column is named target, label, class or y'}. Choose another if this is not what to predict.`,
   // Images
   'images.notImage': (p) => `${p.file} is not an image${looksLike(p.format)}. Use PNG, JPEG, GIF, WebP or BMP files, or a zip of them.`,
   'images.undecodable': undecodable,
@@ -122,6 +124,8 @@ export const enEngine: EngineTexts = {
   'images.skipped': ({ files }) =>
     `Skipped ${files.length} file${s(files.length)} that ${files.length === 1 ? 'is' : 'are'} not an image: ${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}.`,
   'images.badResize': (p) => `cannot resize a ${p.width}×${p.height} image to ${p.size}×${p.size}`,
+  'images.unpacksTooLarge': (p) =>
+    `${p.file} unpacks to ${formatBytes(p.bytes)} or more, past the ${formatBytes(p.limit)} one zip of images may hold; it was not unpacked. Use fewer or smaller images.`,
   // idx
   'idx.tooShort': (p) => `${p.file}: ${p.bytes} bytes is too short for an idx header (needs at least 4).`,
   'idx.badMagic': (p) => `${p.file}: wrong magic number ${p.magic} (0x${p.magic.toString(16).padStart(8, '0')}); an idx file of uint8 starts with 2049 (labels) or 2051 (images).`,

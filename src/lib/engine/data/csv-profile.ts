@@ -35,8 +35,10 @@ export interface CsvProfile {
   detectedHeader: boolean;
   columns: ColumnProfile[];
   notes: EngineMessage[];
-  /** Index of the column that looks like the target ("target", "label", "class", "y", else the last). */
+  /** Index of the column that looks like the target (see `guessTarget`). */
   suggestedTarget: number;
+  /** Which column was guessed and why, for the form to say. */
+  targetGuess: EngineMessage<'csv.targetGuess'>;
   /** The first rows as text, for the preview table. */
   sampleRows: string[][];
 }
@@ -101,10 +103,22 @@ function profileColumn(table: CsvTable, j: number): ColumnProfile {
   };
 }
 
+/** Names that say "this is what to predict" (any case); they win over "y", which in `x,y,label` is a feature. */
+const TARGET_NAMES = /^(target|targets|label|labels|class|classes)$/i;
+
+/** The target column to suggest: one named target/label/class, else one named "y", else the last. */
+export function guessTarget(names: string[]): { index: number; why: 'name' | 'y' | 'last' } {
+  const named = names.findIndex((n) => TARGET_NAMES.test(n.trim()));
+  if (named >= 0) return { index: named, why: 'name' };
+  const y = names.findIndex((n) => n.trim().toLowerCase() === 'y');
+  if (y >= 0) return { index: y, why: 'y' };
+  return { index: names.length - 1, why: 'last' };
+}
+
 /** Profiles every column of a parsed table and suggests a target. */
 export function profileTable(table: CsvTable): CsvProfile {
   const columns = table.header.map((_, j) => profileColumn(table, j));
-  const named = columns.findIndex((c) => /^(target|label|labels|class|y)$/i.test(c.name));
+  const guess = guessTarget(columns.map((c) => c.name));
   return {
     fileName: table.fileName,
     rowCount: table.rows.length,
@@ -113,7 +127,8 @@ export function profileTable(table: CsvTable): CsvProfile {
     detectedHeader: table.detectedHeader,
     columns,
     notes: table.notes,
-    suggestedTarget: named >= 0 ? named : columns.length - 1,
+    suggestedTarget: guess.index,
+    targetGuess: { code: 'csv.targetGuess', params: { column: columns[guess.index]?.name ?? '', why: guess.why } },
     sampleRows: table.rows.slice(0, 8),
   };
 }

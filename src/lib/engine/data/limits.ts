@@ -6,6 +6,8 @@ export const LIMITS = {
   imageBytes: 10 * 1024 * 1024,
   /** One zip archive of images. */
   zipBytes: 100 * 1024 * 1024,
+  /** Everything one zip of images unpacks to (declared sizes are checked first, then the bytes actually inflated). */
+  unzippedBytes: 300 * 1024 * 1024,
   /** Classes of a classification dataset (CSV targets or image folders). */
   maxClasses: 50,
   /** Images in one dataset. */
