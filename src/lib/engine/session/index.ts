@@ -1,3 +1,4 @@
-export { Session, type ImportSummary, type TestSink } from './session';
+export { Session, type TestSink } from './session';
+export type { ImportSummary } from './io';
 export { SessionTools } from './tools';
 export * from './snapshot';

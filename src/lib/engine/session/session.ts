@@ -3,43 +3,31 @@ import { filesChecksum } from '../data/checksum';
 import type { Dataset } from '../data/dataset';
 import { IDX_FILE_NAMES, loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from '../data/mnist';
 import { generateSynthetic, type SyntheticOptions } from '../data/synthetic';
-import { EngineError, toEngineMessage, type EngineMessage } from '../errors';
-import { readModelUpload, type UploadedFile } from '../export/import';
+import { EngineError, type EngineMessage } from '../errors';
+import type { UploadedFile } from '../export/import';
 import type { LayersModelFiles } from '../export/layers-format';
-import { loadForDataset, measureQuantization, specFromModel } from '../export/model-io';
+import { loadForDataset, specFromModel } from '../export/model-io';
 import type { DecisionGrid } from '../boundary/decision-grid';
 import { computeLandscape, type LandscapeOptions, type LandscapeResult } from '../landscape/run';
-import { TrajectoryRecorder } from '../landscape/trajectory';
 import { lossProblem } from '../models/fit';
 import type { ModelSpec, ModelSummary } from '../models/spec';
-import { MonitoredRun, type RunOptions } from '../runs/monitored-run';
+import type { RunOptions } from '../runs/monitored-run';
 import type { RunRecorder } from '../runs/recorder';
 import type { DatasetChecksum, DatasetInfo, ModelCard, QuantizeDtype, RunRecord } from '../runs/record';
 import { validateConfig, type TrainConfig } from '../train/config';
 import { evaluate, type Evaluation } from '../train/evaluate';
 import type { TrainEventListener } from '../train/events';
-import { mergeHooks, type EpochContext } from '../train/hooks';
-import { defaultLoss, type LossName } from '../train/losses';
-import { Trainer, type TrainResult } from '../train/loop';
+import { defaultLoss } from '../train/losses';
+import type { TrainResult } from '../train/loop';
 import { evaluationReport, type EvaluationReport } from '../train/report';
-import { scheduleHooks } from '../train/schedules';
 import { DataSlot } from './data';
+import { RunSlot } from './run';
 import { ModelSlot } from './models';
-import { EMPTY_SNAPSHOT, type DatasetSummary, type EvaluationState, type ModelOrigin, type RunState, type SessionJob, type SessionSnapshot } from './snapshot';
+import { EMPTY_SNAPSHOT, type DatasetSummary, type EvaluationState, type ModelOrigin, type SessionJob, type SessionSnapshot } from './snapshot';
+import { importModelFiles, quantizationReport, type ImportSummary } from './io';
 import { SessionTools } from './tools';
 import { decisionGrid, evaluationState } from './views';
 import { assertFitsMemory } from '../models/memory';
-
-/** What an imported model turned out to be, for the page's import card. */
-export interface ImportSummary {
-  card: ModelCard | null;
-  notes: EngineMessage[];
-  /** The model's layers when it fits the loaded dataset (it is then the current model), else null. */
-  model: ModelSummary | null;
-  spec: ModelSpec;
-  /** Why it cannot be evaluated or trained on the loaded data, when it cannot. */
-  mismatch: EngineMessage | null;
-}
 
 /** Stores a run's test metrics where the run is kept (the worker passes IndexedDB); false when it could not. */
 export type TestSink = (runId: string, test: NonNullable<RunRecord['test']>) => Promise<boolean>;
@@ -57,8 +45,7 @@ export class Session {
   readonly tools = new SessionTools(this);
   /** Where test metrics of runs not recorded in this session go (opened runs). */
   testSink: TestSink | null = null;
-  private trainer?: Trainer;
-  private run: RunState | null = null;
+  private readonly runs = new RunSlot(() => this.changed());
   private evaluation: EvaluationState | null = null;
   /** Evaluations so far: each one's id. */
   private evaluations = 0;
@@ -68,10 +55,6 @@ export class Session {
   private notices: EngineMessage[] = [];
   private seq = 0;
   private readonly listeners = new Set<(s: SessionSnapshot) => void>();
-  private lastRecorder: RunRecorder | null = null;
-  /** Weights at the start and at each epoch's end of the last run (for the loss landscape's path). */
-  private trajectory?: TrajectoryRecorder;
-  private lossName?: LossName;
   private landscapeStop = false;
 
   /** Calls `listener` with every new snapshot (and once now); returns the unsubscribe function. */
@@ -90,7 +73,7 @@ export class Session {
       dataset: this.data.summary,
       plan: this.models.plan,
       model: this.models.state,
-      run: this.run,
+      run: this.runs.state,
       evaluation: this.evaluation,
       busy: this.job,
       notices: this.notices,
@@ -159,8 +142,7 @@ export class Session {
     this.models.onDataset(dataset);
     this.evaluation = null;
     this.lastTest = undefined;
-    this.run = null;
-    this.trajectory = undefined;
+    this.runs.clear();
     this.changed();
     return summary;
   }
@@ -192,7 +174,7 @@ export class Session {
 
   /** Makes stored or imported weights the held model (checked against the loaded data). */
   async loadModelFiles(files: LayersModelFiles, spec?: ModelSpec, origin: ModelOrigin = 'opened', runId: string | null = null, card: ModelCard | null = null): Promise<ModelSummary> {
-    if (this.trainer) throw new EngineError('session.busy', { job: 'training' });
+    if (this.runs.isTraining) throw new EngineError('session.busy', { job: 'training' });
     const dataset = this.data.require();
     let modelSpec = spec;
     if (!modelSpec) {
@@ -201,29 +183,15 @@ export class Session {
       probe.dispose();
     }
     const summary = await this.models.load(files, dataset, modelSpec, origin, runId, card);
-    this.trajectory = undefined;
+    this.runs.forgetPath();
     await this.models.settle();
     this.changed();
     return summary;
   }
 
   /** Validates uploaded files (a bundle .zip, or model.json + weights) and, when it fits the data, makes it the held model. */
-  async importModel(uploaded: UploadedFile[]): Promise<ImportSummary> {
-    const imported = readModelUpload(uploaded);
-    const probe = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: JSON.parse(imported.files.modelJson).modelTopology })).catch((err: Error) => {
-      throw new EngineError('session.importCannotBuild', { detail: err.message });
-    });
-    const derived = specFromModel(probe, imported.card?.name ?? 'Imported model');
-    probe.dispose();
-    const spec = imported.card?.model ?? derived.spec;
-    const notes: EngineMessage[] = [...imported.notes];
-    if (derived.unsupported.length) notes.push({ code: 'session.importUnsupportedLayers', params: { layers: derived.unsupported } });
-    try {
-      const model = await this.loadModelFiles(imported.files, spec, 'imported', null, imported.card);
-      return { card: imported.card, notes, model, spec, mismatch: null };
-    } catch (err) {
-      return { card: imported.card, notes, model: null, spec, mismatch: toEngineMessage(err) };
-    }
+  importModel(uploaded: UploadedFile[]): Promise<ImportSummary> {
+    return importModelFiles(uploaded, (files, spec, card) => this.loadModelFiles(files, spec, 'imported', null, card));
   }
 
   /** The spec of the held model (the plan when nothing is held). */
@@ -259,51 +227,26 @@ export class Session {
       const runId = options.record?.id ?? options.resume?.record.id ?? null;
       const model = fromHeld ? this.models.continueAs(runId) : this.models.startFresh(dataset, config.seed, runId);
       const state = this.models.state!;
-      this.run = { runId, status: 'training', config, modelVersion: state.version };
-      this.changed();
-      this.lossName = config.loss ?? defaultLoss(dataset.task);
-      const trajectory = new TrajectoryRecorder();
-      this.trajectory = trajectory;
-      await trajectory.record(model, 0);
-      const run = await MonitoredRun.create(model, state.spec, config, onEvent, options, () => this.describeData());
-      this.lastRecorder = run.recorder;
-      let trainer: Trainer | undefined;
       try {
-        // Inside the try: whatever throws here still disposes the run (its monitors and its run lock).
-        const schedule = scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs);
-        const path = { onEpochEnd: (ctx: EpochContext) => trajectory.record(ctx.model, ctx.step) };
-        const hooks = mergeHooks(schedule, run.hooks, path, options.hooks ?? {});
-        const t = new Trainer(model, dataset, config, hooks, MonitoredRun.resumePoint(options));
-        trainer = t;
-        run.onStop(() => t.stop());
-        this.trainer = t;
-        const result = await run.track(t.run(run.listener));
-        this.run = { ...this.run!, status: result.diverged ? 'error' : result.stopped ? 'stopped' : 'done' };
-        return result;
-      } catch (err) {
-        this.run = { ...this.run!, status: 'error' };
-        throw err;
+        return await this.runs.train(model, state.version, state.spec, dataset, config, onEvent, options, () => this.describeData());
       } finally {
-        trainer?.dispose();
-        run.dispose();
-        this.trainer = undefined;
         await this.models.settle().catch(() => {});
       }
     });
   }
 
   stop(): void {
-    this.trainer?.stop();
+    this.runs.stop();
     this.tools.stop();
   }
 
   get isTraining(): boolean {
-    return this.trainer !== undefined;
+    return this.runs.isTraining;
   }
 
   /** The recorder of the last recorded run (its record is live), to add test metrics or retry a failed save. */
   get lastRun(): RunRecorder | null {
-    return this.lastRecorder;
+    return this.runs.recorder;
   }
 
   // ---- Evaluation ----
@@ -327,7 +270,7 @@ export class Session {
     const runId = this.models.state?.runId;
     if (!runId) return true;
     const test = { loss: ev.loss, accuracy: ev.accuracy, count: ev.count };
-    if (this.lastRecorder?.record.id === runId) return this.lastRecorder.setTest(test);
+    if (this.runs.recorder?.record.id === runId) return this.runs.recorder.setTest(test);
     return this.testSink ? this.testSink(runId, test) : true;
   }
 
@@ -369,7 +312,7 @@ export class Session {
     const model = this.models.require();
     this.landscapeStop = false;
     return this.withJob('landscape', () =>
-      computeLandscape(model, dataset, this.lossName ?? defaultLoss(dataset.task), this.trajectory?.snapshots ?? [], options, onProgress, () => this.landscapeStop),
+      computeLandscape(model, dataset, this.runs.lossName ?? defaultLoss(dataset.task), this.runs.path, options, onProgress, () => this.landscapeStop),
     );
   }
 
@@ -385,15 +328,8 @@ export class Session {
   }
 
   /** Quantises model files and measures size and test accuracy before and after (on the loaded data when they fit it). */
-  async measureQuantization(files: LayersModelFiles, dtype: QuantizeDtype) {
-    const dataset = this.data.require();
-    let fits: Dataset | null = dataset;
-    try {
-      (await loadForDataset(files, dataset)).dispose();
-    } catch {
-      fits = null;
-    }
-    return measureQuantization(files, dtype, fits);
+  measureQuantization(files: LayersModelFiles, dtype: QuantizeDtype) {
+    return quantizationReport(files, dtype, this.data.require());
   }
 
   // ---- Recovery ----
@@ -403,15 +339,15 @@ export class Session {
    * last settled weights, and the page is told what happened. The dataset lives outside the backend and stays.
    */
   async restoreAfterReset(backend: string): Promise<void> {
-    this.trainer = undefined;
     this.job = null;
     const dataset = this.data.dataset;
     const plan = this.models.plan;
     this.models.forgetBroken();
     const restored = dataset ? await this.models.restore(dataset).catch(() => null) : null;
     // The plan's summary is plain data and stays valid; an untrained model is rebuilt from it.
-    if (!restored && plan && dataset) this.models.setPlan(plan.spec, dataset, this.run?.config.seed ?? 42);
-    if (this.run?.status === 'training') this.run = { ...this.run, status: 'error' };
+    if (!restored && plan && dataset) this.models.setPlan(plan.spec, dataset, this.runs.state?.config.seed ?? 42);
+    if (this.runs.state?.status === 'training') this.runs.state = { ...this.runs.state, status: 'error' };
+    this.runs.forgetPath();
     this.notices = [{ code: 'session.backendReset', params: { backend, restored: restored ? (restored.runId ?? restored.origin) : '' } }];
     this.changed();
     this.notices = [];
