@@ -130,6 +130,8 @@ export interface EngineCodes {
   'import.weightsTooLarge': { bytes: number; limit: number };
   'import.cardIgnored': Record<string, never>;
   'import.cardUnreadable': { problem: EngineMessage };
+  /** A field of an imported model-card.json that does not hold what the card's schema says (path such as `model.layers[1].units`). */
+  'import.cardField': { path: string; want: 'object' | 'text' | 'number' | 'integer' | 'boolean' | 'choice' | 'list' | 'hex' | 'absent' | 'value'; choices: string[]; min: number | null; max: number | null };
   // Export
   'export.noWeights': Record<string, never>;
   // Training settings (each invalid field of a TrainConfig)
@@ -372,6 +374,7 @@ export const ENGINE_CODES = [
   'import.weightsTooLarge',
   'import.cardIgnored',
   'import.cardUnreadable',
+  'import.cardField',
   'export.noWeights',
   'config.learningRate',
   'config.batchSize',

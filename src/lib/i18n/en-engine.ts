@@ -189,6 +189,22 @@ export const enEngine: EngineTexts = {
   'import.weightsTooLarge': (p) => `The weights take ${mb(p.bytes)}; the most Descent imports is ${mb(p.limit)}.`,
   'import.cardIgnored': () => 'model-card.json is not a Descent model card; it was ignored.',
   'import.cardUnreadable': (p) => `${say(p.problem)} It was ignored.`,
+  'import.cardField': (p) => {
+    const range = p.min !== null && p.max !== null ? ` from ${p.min} to ${p.max}` : p.min !== null ? ` of at least ${p.min}` : p.max !== null ? ` of at most ${p.max}` : '';
+    const want = {
+      object: 'an object',
+      text: `text${p.max !== null ? ` (at most ${p.max} characters)` : ''}`,
+      number: `a number${range}`,
+      integer: `a whole number${range}`,
+      boolean: 'true or false',
+      choice: `one of ${p.choices.join(', ')}`,
+      list: `a list${p.max !== null ? ` (at most ${p.max} items)` : ''}`,
+      hex: 'a SHA-256 digest (64 lower-case hex digits)',
+      absent: 'nothing: this layer type has no such setting',
+      value: 'text, a number or true/false',
+    }[p.want];
+    return `model-card.json: ${p.path} should be ${want}.`;
+  },
   // Export
   'export.noWeights': () => 'the model has no weights to save',
   // Training settings

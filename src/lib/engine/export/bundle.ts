@@ -8,6 +8,7 @@ import type { ModelCard } from '../runs/record';
 import indexHtml from './assets/index.html?raw';
 import tfjsLicence from './assets/LICENSE-tfjs.txt?raw';
 import predictJs from './assets/predict.js?raw';
+import { fillTemplate, htmlText } from './escape';
 import { renderTrainPy } from './keras';
 import type { LayersModelFiles } from './layers-format';
 import type { ModelJson } from './quantize';
@@ -44,10 +45,6 @@ export function bundleFolder(name: string): string {
   return slug || 'descent-model';
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 /** Every file of the bundle by its path inside the folder. */
 export function bundleFiles(input: BundleInput): Record<string, Uint8Array> {
   const { modelJson, shards } = shardModel(input.model, input.shardBytes);
@@ -55,7 +52,7 @@ export function bundleFiles(input: BundleInput): Record<string, Uint8Array> {
     'model.json': strToU8(modelJson),
     ...Object.fromEntries(shards.map((s) => [s.name, s.bytes])),
     'model-card.json': strToU8(JSON.stringify(input.card, null, 2)),
-    'index.html': strToU8(indexHtml.replaceAll('{{TITLE}}', escapeHtml(input.card.name))),
+    'index.html': strToU8(fillTemplate(indexHtml, { TITLE: htmlText(input.card.name) })),
     'predict.js': strToU8(predictJs),
     'tf.min.js': input.tfjs,
     'LICENSE-tfjs.txt': strToU8(tfjsLicence),

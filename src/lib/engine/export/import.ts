@@ -6,6 +6,7 @@
 import { unzipSync } from 'fflate';
 import { EngineError, toEngineMessage, type EngineCode, type EngineCodes, type EngineMessage, type WeightRef } from '../errors';
 import { isModelCard, type ModelCard } from '../runs/record';
+import { checkModelCard } from './card-schema';
 import type { LayersModelFiles } from './layers-format';
 import { specBytes, type ModelJson, type WeightSpec } from './quantize';
 
@@ -122,7 +123,8 @@ function readCard(files: UploadedFile[], notes: EngineMessage[]): ModelCard | nu
   if (!file) return null;
   try {
     const card = parseJson(file, 'card');
-    if (isModelCard(card)) return card;
+    // Checked field by field: the card's values go into the README, the demo page and train.py of the next export.
+    if (isModelCard(card)) return checkModelCard(card);
     notes.push({ code: 'import.cardIgnored', params: {} });
   } catch (err) {
     notes.push({ code: 'import.cardUnreadable', params: { problem: toEngineMessage(err) } });

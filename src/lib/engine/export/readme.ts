@@ -1,18 +1,20 @@
 import type { LayerSpec } from '../models/spec';
 import type { ModelCard } from '../runs/record';
 import { DEFAULT_CONFIG } from '../train/config';
+import { mdCode, mdText } from './escape';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)}%`);
 const num = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
 
 function layerLine(layer: LayerSpec, i: number): string {
   const { type, ...rest } = layer as { type: string } & Record<string, unknown>;
-  const args = Object.entries(rest).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ');
-  return `${i + 1}. ${type}${args ? ` (${args})` : ''}`;
+  const args = Object.entries(rest).map(([k, v]) => `${mdText(k)} ${mdText(JSON.stringify(v))}`).join(', ');
+  return `${i + 1}. ${mdText(type)}${args ? ` (${args})` : ''}`;
 }
 
+/** A two-column table; the values must already be Markdown (mdText escapes `|` with the rest). */
 function table(rows: [string, string][]): string {
-  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)].join('\n');
+  return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
 }
 
 function sizeText(bytes: number): string {
@@ -34,19 +36,19 @@ export function renderReadme(card: ModelCard, fileNames: string[]): string {
   const m = card.metrics;
   const h = card.hyperParameters ?? DEFAULT_CONFIG;
   const checksum = d.checksum
-    ? `SHA-256 \`${d.checksum.value}\` (of the ${d.checksum.of === 'files' ? 'files as loaded' : 'parsed data'})` +
-      (d.checksum.files ? '\n\n' + d.checksum.files.map((f) => `- \`${f.sha256}\`  ${f.name}`).join('\n') : '')
+    ? `SHA-256 ${mdCode(d.checksum.value)} (of the ${d.checksum.of === 'files' ? 'files as loaded' : 'parsed data'})` +
+      (d.checksum.files ? '\n\n' + d.checksum.files.map((f) => `- ${mdCode(f.sha256)}  ${mdText(f.name)}`).join('\n') : '')
     : 'not recorded';
   const norm = d.preprocessing.normalization
-    ? `\n\nNormalisation constants:\n\n- mean: \`${JSON.stringify(d.preprocessing.normalization.mean)}\`\n- std: \`${JSON.stringify(d.preprocessing.normalization.std)}\``
+    ? `\n\nNormalisation constants:\n\n- mean: ${mdCode(JSON.stringify(d.preprocessing.normalization.mean))}\n- std: ${mdCode(JSON.stringify(d.preprocessing.normalization.std))}`
     : '';
   const tuner = card.tuner?.length
-    ? card.tuner.map((t) => `- **${t.parameter}** = \`${String(t.value)}\`: ${t.reason}`).join('\n')
+    ? card.tuner.map((t) => `- **${mdText(t.parameter)}** = ${mdCode(String(t.value))}: ${mdText(t.reason)}`).join('\n')
     : 'The hyper-parameters were set by hand (the auto-tuner did not run).';
-  return `# ${card.name}
+  return `# ${mdText(card.name)}
 
-A ${d.task} model for **${d.name}**, trained in the browser with Descent and exported in the TF.js layers format.
-Exported ${card.createdAt} (${card.weights.kind === 'best' ? `weights of the best epoch, ${card.weights.epoch}` : `weights after epoch ${card.weights.epoch ?? '–'}`}).
+A ${mdText(d.task)} model for **${mdText(d.name)}**, trained in the browser with Descent and exported in the TF.js layers format.
+Exported ${mdText(card.createdAt)} (${card.weights.kind === 'best' ? `weights of the best epoch, ${card.weights.epoch}` : `weights after epoch ${card.weights.epoch ?? '–'}`}).
 
 ## Use it
 
@@ -60,35 +62,35 @@ Exported ${card.createdAt} (${card.weights.kind === 'best' ? `weights of the bes
 ## Dataset
 
 ${table([
-    ['Name', d.name],
-    ['Id', d.id],
-    ['Source', d.source],
+    ['Name', mdText(d.name)],
+    ['Id', mdText(d.id)],
+    ['Source', mdText(d.source)],
     ['Examples', `${d.trainCount} training, ${d.testCount} test`],
-    ['Input shape', `[${d.inputShape.join(', ')}] (${d.inputKind})`],
-    ['Classes', d.task === 'classification' ? d.classNames.join(', ') : 'one output (regression)'],
+    ['Input shape', `[${d.inputShape.join(', ')}] (${mdText(d.inputKind)})`],
+    ['Classes', d.task === 'classification' ? d.classNames.map(mdText).join(', ') : 'one output (regression)'],
   ])}
 
 Checksum: ${checksum}
 
 ## Preprocessing
 
-${d.preprocessing.description}${norm}
+${mdText(d.preprocessing.description)}${norm}
 
 ## Model
 
-${card.model.name}, ${card.totalParams.toLocaleString('en')} parameters:
+${mdText(card.model.name)}, ${card.totalParams.toLocaleString('en')} parameters:
 
 ${card.model.layers.map(layerLine).join('\n')}
 
 ## Hyper-parameters
 
 ${card.hyperParameters ? '' : 'Not known (the model was imported without its card); train.py uses these defaults:\n\n'}${table([
-    ['Optimizer', h.optimizer],
+    ['Optimizer', mdText(h.optimizer)],
     ['Learning rate', String(h.learningRate)],
     ['Batch size', String(h.batchSize)],
     ['Epochs', String(h.epochs)],
     ['Validation split', String(h.validationSplit)],
-    ['Loss', h.loss ?? (d.task === 'classification' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError')],
+    ['Loss', mdText(h.loss ?? (d.task === 'classification' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError'))],
     ['Early stopping', h.earlyStopping ? `patience ${h.earlyStopping.patience}, restore best weights: ${h.earlyStopping.restoreBest ? 'yes' : 'no'}` : 'off'],
     ['Seed', String(card.seed)],
   ])}
@@ -111,7 +113,7 @@ ${m
       ])
     : 'No metrics were recorded.'}
 
-Trained on the TF.js **${card.backend}** backend, TF.js ${card.tfjsVersion}.
+Trained on the TF.js **${mdText(card.backend)}** backend, TF.js ${mdText(card.tfjsVersion)}.
 
 ## Quantisation
 
@@ -119,9 +121,9 @@ ${quantizationSection(card)}
 
 ## Files
 
-${fileNames.map((f) => `- \`${f}\``).join('\n')}
+${fileNames.map((f) => `- ${mdCode(f)}`).join('\n')}
 
-\`tf.min.js\` is TensorFlow.js ${card.tfjsVersion} (Apache License 2.0, © Google LLC; see \`LICENSE-tfjs.txt\`).
-The dataset keeps its own licence (${d.source}).
+\`tf.min.js\` is TensorFlow.js ${mdText(card.tfjsVersion)} (Apache License 2.0, © Google LLC; see \`LICENSE-tfjs.txt\`).
+The dataset keeps its own licence (${mdText(d.source)}).
 `;
 }

@@ -204,8 +204,10 @@ export function cardFromRun(run: RunRecord, kind: 'last' | 'best', quantization:
   };
 }
 
-/** True when `x` looks like a model card written by `cardFromRun` (used when importing). */
-export function isModelCard(x: unknown): x is ModelCard {
-  const c = x as Partial<ModelCard> | null;
-  return !!c && typeof c === 'object' && c.format === 'descent-model-card' && typeof c.dataset === 'object' && typeof c.model === 'object';
+/**
+ * True when `x` says it is a Descent model card (its `format` marker): used to tell a card from a model.json.
+ * Whether its fields hold what they should is `checkModelCard`'s job (export/card-schema.ts).
+ */
+export function isModelCard(x: unknown): x is Pick<ModelCard, 'format'> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && (x as { format?: unknown }).format === 'descent-model-card';
 }
