@@ -1,8 +1,6 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { STOCK_TFJS, mnistTestImages, openApp, setField } from './helpers';
+import { STOCK_TFJS, collectDownloads, mnistTestImages, openApp, setField } from './helpers';
 
 test('trains the classic MNIST model for one epoch, shows the loss and ≥ 90% test accuracy, and exports a model stock TF.js loads', async ({ page, context }, info) => {
   const errors: string[] = [];
@@ -31,13 +29,7 @@ test('trains the classic MNIST model for one epoch, shows the loss and ≥ 90% t
   expect(appPredictions).toHaveLength(100);
 
   // Export: model.json and the weights file download.
-  const dir = mkdtempSync(join(tmpdir(), 'descent-export-'));
-  const downloads: Record<string, string> = {};
-  page.on('download', async (d) => {
-    const path = join(dir, d.suggestedFilename());
-    await d.saveAs(path);
-    downloads[d.suggestedFilename()] = path;
-  });
+  const downloads = collectDownloads(page);
   await page.getByTestId('export').click();
   await expect.poll(() => Object.keys(downloads).sort(), { timeout: 30_000 }).toEqual(['model.json', 'model.weights.bin']);
   expect(errors).toEqual([]);
