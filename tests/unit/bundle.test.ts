@@ -34,7 +34,7 @@ describe('export bundle', () => {
     const unzipped = unzipSync(zip);
     const names = Object.keys(unzipped).filter((n) => !n.endsWith('/')).sort();
     expect(names).toEqual(
-      ['LICENSE-tfjs.txt', 'README.md', 'group1-shard1of1.bin', 'index.html', 'model-card.json', 'model.json', 'predict.js', 'tf.min.js', 'train.py'].map((n) => `test-run/${n}`),
+      ['LICENSE-tfjs.txt', 'README.md', 'demo.js', 'group1-shard1of1.bin', 'index.html', 'metadata.json', 'model-card.json', 'model.json', 'predict.js', 'tf.min.js', 'train.py'].map((n) => `test-run/${n}`),
     );
     // The zip is smaller than its parts (text compresses) and tf.min.js is the stock file, byte for byte.
     expect(zip.length).toBeLessThan(Object.values(files).reduce((s, f) => s + f.length, 0));
@@ -57,10 +57,14 @@ describe('export bundle', () => {
     // The page references TF.js and its script relatively (works offline, from any folder).
     const html = strFromU8(unzipped['test-run/index.html']);
     expect(html).toContain('<script src="tf.min.js"></script>');
-    expect(html).toContain('<script src="predict.js"></script>');
+    expect(html).toContain('<script type="module" src="demo.js"></script>');
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self';`);
     expect(html).toContain('<title>Test run</title>');
     expect(html).not.toContain('http://');
-    expect(strFromU8(unzipped['test-run/predict.js'])).toContain("tf.loadLayersModel('model.json')");
+    // predict.js is a module that loads relative to its folder; the page script imports it.
+    expect(strFromU8(unzipped['test-run/predict.js'])).toContain('export async function loadDescentModel(');
+    expect(strFromU8(unzipped['test-run/demo.js'])).toContain("import { loadDescentModel } from './predict.js';");
+    expect(JSON.parse(strFromU8(unzipped['test-run/metadata.json']))).toMatchObject({ labels: card.dataset.classNames, imageSize: 28, modelName: 'Test run' });
   });
 
   it('writes a model card with dataset, checksum, preprocessing, classes, architecture, hyper-parameters, metrics, backend, date and seed', async () => {
@@ -86,7 +90,7 @@ describe('export bundle', () => {
     expect(written.weights).toEqual({ epoch: 2, kind: 'last' });
 
     const readme = strFromU8(files['README.md']);
-    for (const text of [card.dataset.checksum!.value, 'Classic MLP', '101,770 parameters', '| Learning rate | 0.001 |', 'multiplied by 0.00392156862745098', 'cpu', 'The hyper-parameters were set by hand']) {
+    for (const text of [card.dataset.checksum!.value, 'Classic MLP', '101,770 parameters', '| Learning rate | 0.001 |', 'multiplied by 0.00392156862745098', 'cpu', 'The hyper-parameters were set by hand', "import { loadDescentModel } from './predict.js';", 'model.predictImage(']) {
       expect(readme).toContain(text);
     }
     expect(readme).toContain(`${(record.test!.accuracy * 100).toFixed(2)}%`);

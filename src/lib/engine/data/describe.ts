@@ -30,13 +30,35 @@ function borderMean(dataset: Dataset): number {
   return count ? sum / count : 0;
 }
 
+/** Cells `isMissing` (csv.ts) reads as missing: written in the card so exported code reads them the same way. */
+export const MISSING_VALUES = ['', 'na', 'n/a', 'nan', 'null', 'none', '?'];
+
 function describePreprocessing(dataset: Dataset, extras: DatasetExtras): Preprocessing {
+  const table = dataset.preprocessing;
   const scaled = dataset.xScale === 1 ? 'raw values are used as they are' : `raw values are multiplied by ${dataset.xScale} (1/${Math.round(1 / dataset.xScale)})`;
   const norm = extras.normalization ? '; then each feature is standardised: (x − mean) / std with the constants below' : '';
+  const [height, width, channels = 1] = dataset.inputShape;
+  if (table) {
+    const header = dataset.preview?.kind === 'table' ? dataset.preview.header : undefined;
+    const target = table.target.kind === 'numeric' ? `; the target “${table.target.column}” is standardised too: value = output × ${table.target.std} + ${table.target.mean}` : '';
+    return {
+      scale: dataset.xScale,
+      description:
+        `numeric columns are standardised with the mean and standard deviation of the ${table.fitRows} training rows, (x − mean) / std; ` +
+        `categorical columns become one 1 per category (one-hot, in the order of their vocabulary); missing cells are ${table.missing === 'fill' ? 'filled with the mean (numbers) or the most frequent category' : 'not accepted (rows with one were dropped)'}${target}. ` +
+        'The columns below hold the constants; predict.js applies them to raw rows.',
+      columns: table.features.map((f) => (f.kind === 'numeric' ? { ...f } : { ...f, categories: [...f.categories] })),
+      missing: table.missing,
+      missingValues: [...MISSING_VALUES],
+      ...(header ? { header: [...header] } : {}),
+      target: table.target.kind === 'classes' ? { ...table.target, classes: [...table.target.classes] } : { ...table.target },
+    };
+  }
   return {
     scale: dataset.xScale,
     ...(extras.normalization ? { normalization: extras.normalization } : {}),
     description: `${scaled}${norm}.`,
+    ...(dataset.inputShape.length === 3 ? { image: { height, width, channels } } : {}),
   };
 }
 
@@ -52,7 +74,7 @@ export function describeDataset(dataset: Dataset, checksum: DatasetChecksum | nu
     inputKind: image ? 'image' : 'tabular',
     numClasses: dataset.numClasses,
     classNames: [...dataset.classNames],
-    ...(extras.featureNames ? { featureNames: extras.featureNames } : {}),
+    ...(extras.featureNames ? { featureNames: extras.featureNames } : dataset.preprocessing ? { featureNames: [...dataset.preprocessing.featureNames] } : {}),
     ...(image ? { darkBackground: borderMean(dataset) < 0.5 } : {}),
     trainCount: dataset.train.count,
     testCount: dataset.test.count,

@@ -1,12 +1,13 @@
 /**
- * The export bundle: model.json + weight shards, model-card.json, README.md, a ready page (index.html,
- * predict.js, tf.min.js and its licence) and train.py, zipped in one folder. Pure: strings and bytes in,
+ * The export bundle: model.json + weight shards, model-card.json, metadata.json, README.md, a ready page
+ * (index.html + demo.js on the predict.js module, tf.min.js and its licence) and train.py, zipped in one folder. Pure: strings and bytes in,
  * bytes out, so it runs in the worker and in Node tests.
  */
 import { zipSync, strToU8, type Zippable } from 'fflate';
 import type { ModelCard } from '../runs/record';
 import indexHtml from './assets/index.html?raw';
 import tfjsLicence from './assets/LICENSE-tfjs.txt?raw';
+import demoJs from './assets/demo.js?raw';
 import predictJs from './assets/predict.js?raw';
 import { fillTemplate, htmlText } from './escape';
 import { renderTrainPy } from './keras';
@@ -45,6 +46,27 @@ export function bundleFolder(name: string): string {
   return slug || 'descent-model';
 }
 
+/**
+ * `metadata.json` as Teachable Machine and ml5 bundles carry it: the class labels in output order (for a
+ * regression model, the target column), the TF.js version, the model's name, the export time and, for
+ * images, the side of the square input.
+ */
+export function bundleMetadata(card: ModelCard): Record<string, unknown> {
+  const d = card.dataset;
+  const image = d.preprocessing.image;
+  return {
+    tfjsVersion: card.tfjsVersion,
+    packageName: 'descent',
+    packageVersion: card.generator,
+    modelName: card.name,
+    timeStamp: card.createdAt,
+    labels: d.task === 'classification' ? [...d.classNames] : [],
+    ...(d.task === 'regression' ? { target: d.preprocessing.target?.column ?? d.classNames[0] } : {}),
+    ...(image ? { imageSize: image.width === image.height ? image.width : [image.height, image.width], imageChannels: image.channels } : {}),
+    userMetadata: { task: d.task, inputShape: [...d.inputShape], preprocessing: 'model-card.json: dataset.preprocessing' },
+  };
+}
+
 /** Every file of the bundle by its path inside the folder. */
 export function bundleFiles(input: BundleInput): Record<string, Uint8Array> {
   const { modelJson, shards } = shardModel(input.model, input.shardBytes);
@@ -54,6 +76,8 @@ export function bundleFiles(input: BundleInput): Record<string, Uint8Array> {
     'model-card.json': strToU8(JSON.stringify(input.card, null, 2)),
     'index.html': strToU8(fillTemplate(indexHtml, { TITLE: htmlText(input.card.name) })),
     'predict.js': strToU8(predictJs),
+    'demo.js': strToU8(demoJs),
+    'metadata.json': strToU8(JSON.stringify(bundleMetadata(input.card), null, 2)),
     'tf.min.js': input.tfjs,
     'LICENSE-tfjs.txt': strToU8(tfjsLicence),
     'train.py': strToU8(renderTrainPy(input.card)),

@@ -151,6 +151,48 @@ function dataset(v: unknown, path: string): void {
     list(n.mean, `${q}.mean`, finite);
     list(n.std, `${q}.std`, finite);
   });
+  tableEncoding(pre, `${path}.preprocessing`);
+  optional(pre, 'image', `${path}.preprocessing`, (x, q) => {
+    const i = obj(x, q);
+    int(i.height, `${q}.height`, 1, MAX_LAYER_SIZE);
+    int(i.width, `${q}.width`, 1, MAX_LAYER_SIZE);
+    int(i.channels, `${q}.channels`, 1, 4);
+  });
+}
+
+/** A standard deviation: finite and above zero (predict.js divides by it). */
+const positive = (x: unknown, p: string) => num(x, p, { min: 0, minExclusive: true, integer: false, step: 'any' });
+
+/** The table encoding predict.js applies to raw rows: columns with their constants, missing policy, header, target. */
+function tableEncoding(pre: Obj, path: string): void {
+  optional(pre, 'columns', path, (x, q) =>
+    list(x, q, (v, cq) => {
+      const c = obj(v, cq);
+      text(c.column, `${cq}.column`);
+      const kind = choice(c.kind, `${cq}.kind`, ['numeric', 'categorical'] as const);
+      const keys = kind === 'numeric' ? ['column', 'kind', 'mean', 'std'] : ['column', 'kind', 'categories', 'fill'];
+      for (const k of Object.keys(c)) if (!keys.includes(k)) fail(`${cq}.${k}`, 'absent');
+      if (kind === 'numeric') {
+        finite(c.mean, `${cq}.mean`);
+        positive(c.std, `${cq}.std`);
+      } else {
+        list(c.categories, `${cq}.categories`, text);
+        text(c.fill, `${cq}.fill`);
+      }
+    }),
+  );
+  optional(pre, 'missing', path, (x, q) => choice(x, q, ['drop', 'fill'] as const));
+  optional(pre, 'missingValues', path, (x, q) => list(x, q, text, 100));
+  optional(pre, 'header', path, (x, q) => list(x, q, text));
+  optional(pre, 'target', path, (x, q) => {
+    const t = obj(x, q);
+    text(t.column, `${q}.column`);
+    if (choice(t.kind, `${q}.kind`, ['classes', 'numeric'] as const) === 'classes') list(t.classes, `${q}.classes`, text);
+    else {
+      finite(t.mean, `${q}.mean`);
+      positive(t.std, `${q}.std`);
+    }
+  });
 }
 
 function schedule(v: unknown, path: string): void {

@@ -30,6 +30,35 @@ function quantizationSection(card: ModelCard): string {
   return `Weights stored as **${q.dtype}**: ${sizeText(q.bytesBefore)} → ${sizeText(q.bytesAfter)}. TF.js turns them back into 32-bit floats when it loads the model. ${acc}`;
 }
 
+/** A ten-line example of predict.js with this model's own columns, in a fenced block (names escaped as JS strings). */
+function usage(card: ModelCard): string {
+  const d = card.dataset;
+  const cols = d.preprocessing.columns ?? [];
+  const example = (c: (typeof cols)[number]) => (c.kind === 'numeric' ? String(+c.mean.toPrecision(4)) : c.categories[0] ?? c.fill);
+  const row = cols.slice(0, 6).map((c) => `${jsString(c.column)}: ${jsString(example(c))}`).join(', ') + (cols.length > 6 ? ', /* … every column */' : '');
+  const call = d.preprocessing.image
+    ? `const result = await model.predictImage(document.querySelector('canvas')); // an img or canvas element, ImageData, or ${d.inputShape.join('×')} pixel values 0–255`
+    : `const result = await model.predictRow({ ${row || '/* column: raw value */'} }); // raw values as in the CSV`;
+  const out = d.task === 'classification' ? 'console.log(result.label, result.probabilities); // { label, index, probabilities: { class: p } }' : `console.log(result.value); // in the units of the target`;
+  return [
+    '```js',
+    '// In a module script of your page, after tf.min.js (or pass { tf } from @tensorflow/tfjs as the second argument):',
+    "import { loadDescentModel } from './predict.js';",
+    "const model = await loadDescentModel(new URL('./', import.meta.url)); // or 'https://example.com/models/this-folder/'",
+    call,
+    out,
+    'const results = await model.predictBatch([/* rows */]); // one result per row',
+    '// A missing column or an unknown category throws an Error that names it.',
+    'model.dispose();',
+    '```',
+  ].join('\n');
+}
+
+/** A JavaScript string literal (JSON's escaping), safe inside a fenced code block: no backticks can close it. */
+function jsString(s: string): string {
+  return JSON.stringify(s).replace(/`/g, '\\u0060').replace(/</g, '\\u003c');
+}
+
 /** README.md of an exported bundle: what the model is, how it was trained, how to use the files. */
 export function renderReadme(card: ModelCard, fileNames: string[]): string {
   const d = card.dataset;
@@ -54,10 +83,17 @@ Exported ${mdText(card.createdAt)} (${card.weights.kind === 'best' ? `weights of
 
 - **In a web page:** serve this folder with any static server (\`python3 -m http.server\`) and open \`index.html\`.
   ${d.inputKind === 'image' ? 'Draw a digit or upload an image' : 'Fill in the form'} and the page classifies it with stock TF.js (\`tf.min.js\` is included; no network needed).
-- **In your own code:** \`const model = await tf.loadLayersModel('model.json');\` then \`model.predict(x)\` with \`x\` of shape
-  \`[batch, ${d.inputShape.join(', ')}]\`, preprocessed as below.
+- **In your own code:** \`predict.js\` is an ES module that loads this folder and applies the preprocessing below itself
+  (see [Use it from your own code](#use-it-from-your-own-code)). The bare model is \`tf.loadLayersModel('model.json')\`, with inputs of shape
+  \`[batch, ${d.inputShape.join(', ')}]\` already preprocessed.
 - **In Python/Keras:** \`python3 train.py\` rebuilds the same model with the same hyper-parameters and trains it on your GPU;
   \`python3 train.py --init-weights .\` starts from these weights instead.
+
+## Use it from your own code
+
+${usage(card)}
+
+\`metadata.json\` lists the class labels in output order (as Teachable Machine and ml5 bundles do).
 
 ## Dataset
 

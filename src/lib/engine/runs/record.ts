@@ -5,6 +5,7 @@
  */
 import type { EngineMessage } from '../errors';
 import type { Task } from '../data/dataset';
+import type { FeatureEncoding, MissingPolicy, TargetEncoding } from '../data/preprocessing';
 import type { ModelSpec } from '../models/spec';
 import type { TrainConfig } from '../train/config';
 import type { EpochMetrics } from '../train/events';
@@ -33,6 +34,22 @@ export interface Preprocessing {
   normalization?: { mean: number[]; std: number[] };
   /** In words, for the README. */
   description: string;
+  /**
+   * Tables: every input column in the engine's order, with its statistics from the training rows. A raw row
+   * becomes the input vector column by column: numeric `(value − mean) / std`, categorical one 1 at the
+   * category's place among `categories` (zeros elsewhere). The bundle's predict.js does exactly this.
+   */
+  columns?: FeatureEncoding[];
+  /** Tables: 'fill' encodes a missing numeric cell as its mean (0) and a missing category as `fill`; 'drop' refuses rows with a missing input. */
+  missing?: MissingPolicy;
+  /** Tables: cells read as missing, compared trimmed and lower-cased. */
+  missingValues?: string[];
+  /** Tables: every column of the CSV in file order (inputs, target, ignored), so a row can be given as a list of cells. */
+  header?: string[];
+  /** Tables: the target column; class names in the model's output order, or (regression) value = output · std + mean. */
+  target?: TargetEncoding;
+  /** Images: the model's pixel grid; pixel values 0–255 are multiplied by `scale`; one channel is the mean of red, green and blue. */
+  image?: { height: number; width: number; channels: number };
 }
 
 /** The dataset as a model card describes it. */

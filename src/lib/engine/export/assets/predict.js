@@ -1,184 +1,195 @@
-/* Classifies a drawn or uploaded image, or a filled-in form, with the exported model and stock TF.js.
-   Reads model-card.json for the input shape, the preprocessing and the class names. Plain ES2017, no build. */
-(async function () {
-  'use strict';
-  var $ = function (id) { return document.getElementById(id); };
-  var card, model;
-  try {
-    card = await (await fetch('model-card.json')).json();
-    model = await tf.loadLayersModel('model.json');
-  } catch (err) {
-    $('about').textContent = 'The model could not be loaded: ' + err.message +
-      ' (open this page through a web server, e.g. `python3 -m http.server`, not as a file).';
-    return;
-  }
-  var ds = card.dataset;
-  var shape = ds.inputShape;
-  var size = shape.reduce(function (a, b) { return a * b; }, 1);
-  var norm = ds.preprocessing.normalization;
-  $('about').textContent = card.model.name + ' trained on ' + ds.name + ' (' + ds.task + ', input ' + shape.join('×') + ')' +
-    (card.metrics && card.metrics.testAccuracy !== null ? ', test accuracy ' + (card.metrics.testAccuracy * 100).toFixed(2) + '%' : '') + '.';
+/**
+ * predict.js: use this exported model from any web page or app, with stock TensorFlow.js.
+ *
+ *   <script src="tf.min.js"></script>                      (or pass { tf } from `import * as tf from '@tensorflow/tfjs'`)
+ *   <script type="module">
+ *     import { loadDescentModel } from './predict.js';
+ *     const model = await loadDescentModel(new URL('./', import.meta.url));   // the folder holding model.json
+ *     await model.predictRow({ 'sepal length (cm)': '5.1', ... });  // → { label, index, probabilities: { class: p } } or { value }
+ *     await model.predictBatch([row1, row2]);                        // → one result per row
+ *     await model.predictImage(imgOrCanvasOrImageData);              // image models
+ *   </script>
+ *
+ * Rows hold raw values as in the training CSV (strings or numbers), by column name, or a list of cells in
+ * the CSV's column order. The model card (model-card.json) carries the preprocessing: standardisation
+ * constants of the training rows, one-hot vocabularies, the missing-value policy, the class names or the
+ * target's scale. A missing column or a category the model never saw throws an Error that names it.
+ * Plain ES2017 module, no build step, no network beyond the model's own files.
+ */
 
-  /** Raw values (as in the dataset files) → model input: scale, then standardise. */
-  function preprocess(raw) {
-    var x = new Float32Array(size);
-    for (var i = 0; i < size; i++) {
-      var v = raw[i] * ds.preprocessing.scale;
-      if (norm) {
-        var k = norm.mean.length === size ? i : i % norm.mean.length;
-        v = (v - norm.mean[k]) / norm.std[k];
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+const COMMA_DECIMAL = /^[-+]?\d+,\d+$/;
+const DEFAULT_MISSING = ['', 'na', 'n/a', 'nan', 'null', 'none', '?'];
+
+function cellText(value) {
+  return value === null || value === undefined ? '' : String(value).trim();
+}
+
+/** A cell as a number ("3,5" reads as 3.5, as in ";"-separated files), or NaN. */
+export function parseNumber(value) {
+  if (typeof value === 'number') return value;
+  const s = cellText(value);
+  if (NUMBER.test(s)) return Number(s);
+  if (COMMA_DECIMAL.test(s)) return Number(s.replace(',', '.'));
+  return NaN;
+}
+
+/** Number of model inputs of one table column. */
+function width(column) {
+  return column.kind === 'numeric' ? 1 : column.categories.length;
+}
+
+/** The row as `{ column: value }`: an object is taken as it is, a list is read in the CSV's column order. */
+function asRecord(card, row) {
+  if (Array.isArray(row)) {
+    const header = card.dataset.preprocessing.header;
+    if (!header) throw new Error('This model card has no CSV header: give the row as an object { column: value }.');
+    if (row.length !== header.length) throw new Error('The row has ' + row.length + ' cells; the CSV had ' + header.length + ' columns (' + header.join(', ') + ').');
+    const out = {};
+    header.forEach(function (name, i) { out[name] = row[i]; });
+    return out;
+  }
+  if (typeof row !== 'object' || row === null) throw new Error('A row is an object { column: value } or a list of cells.');
+  return row;
+}
+
+/**
+ * The model's input vector of one raw table row, in the order the app encoded its training data.
+ * `options.unknownCategories: 'zeros'` encodes a category the model never saw as all zeros (as the app does
+ * for its own test rows) instead of throwing.
+ */
+export function rowToInput(card, row, options) {
+  const pre = card.dataset.preprocessing;
+  const columns = pre.columns;
+  if (!columns) throw new Error('This model card has no table columns: ' + card.dataset.name + ' takes ' + card.dataset.inputKind + ' inputs.');
+  const record = asRecord(card, row);
+  const missingValues = pre.missingValues || DEFAULT_MISSING;
+  const zeros = options && options.unknownCategories === 'zeros';
+  const x = new Float32Array(columns.reduce(function (n, c) { return n + width(c); }, 0));
+  let k = 0;
+  for (const c of columns) {
+    if (!Object.prototype.hasOwnProperty.call(record, c.column)) throw new Error('The row has no field "' + c.column + '".');
+    const raw = record[c.column];
+    const text = cellText(raw);
+    const missing = typeof raw !== 'number' && missingValues.indexOf(text.toLowerCase()) >= 0;
+    if (missing && pre.missing !== 'fill') throw new Error('"' + c.column + '" is missing; this model was trained without rows with missing values.');
+    if (c.kind === 'numeric') {
+      const v = missing ? c.mean : parseNumber(raw);
+      if (!Number.isFinite(v)) throw new Error('"' + c.column + '" needs a number, not "' + text + '".');
+      x[k++] = (v - c.mean) / c.std;
+    } else {
+      const at = c.categories.indexOf(missing ? c.fill : text);
+      if (at < 0 && !zeros) throw new Error('"' + c.column + '" = "' + text + '" is not one of the values the model was trained on: ' + c.categories.join(', ') + '.');
+      for (let m = 0; m < c.categories.length; m++) x[k++] = m === at ? 1 : 0;
+    }
+  }
+  return x;
+}
+
+/**
+ * The model's input of one image given as raw pixels: `{ data, width, height }` in RGBA (ImageData) at the
+ * model's size, or a flat array of `height × width × channels` values 0–255.
+ */
+export function pixelsToInput(card, pixels) {
+  const ds = card.dataset;
+  const img = ds.preprocessing.image;
+  if (!img) throw new Error('This model takes ' + ds.inputKind + ' inputs, not images.');
+  const size = img.height * img.width * img.channels;
+  const scale = ds.preprocessing.scale;
+  const x = new Float32Array(size);
+  const rgba = pixels && pixels.data && typeof pixels.width === 'number';
+  if (rgba) {
+    if (pixels.width !== img.width || pixels.height !== img.height) throw new Error('The image is ' + pixels.width + '×' + pixels.height + '; the model takes ' + img.width + '×' + img.height + ' (give an <img> or <canvas> to have it resized).');
+    const d = pixels.data;
+    for (let i = 0; i < img.width * img.height; i++) {
+      for (let c = 0; c < img.channels; c++) {
+        const v = img.channels === 1 ? (d[4 * i] + d[4 * i + 1] + d[4 * i + 2]) / 3 : d[4 * i + c];
+        x[i * img.channels + c] = v * scale;
       }
-      x[i] = v;
     }
     return x;
   }
+  if (!pixels || pixels.length !== size) throw new Error('An image needs ' + size + ' pixel values (' + img.height + '×' + img.width + '×' + img.channels + '), not ' + (pixels ? pixels.length : 0) + '.');
+  for (let i = 0; i < size; i++) x[i] = pixels[i] * scale;
+  return x;
+}
 
-  async function predict(raw) {
-    var out = tf.tidy(function () { return model.predict(tf.tensor(preprocess(raw), [1].concat(shape))); });
-    var values = await out.data();
+/** One output row of the model → `{ label, index, probabilities }` (classes) or `{ value }` in the target's units. */
+export function outputToPrediction(card, values) {
+  const ds = card.dataset;
+  if (ds.task !== 'classification') {
+    const t = ds.preprocessing.target;
+    return { value: t && t.kind === 'numeric' ? values[0] * t.std + t.mean : values[0] };
+  }
+  const t = ds.preprocessing.target;
+  const names = t && t.kind === 'classes' ? t.classes : ds.classNames;
+  let index = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[index]) index = i;
+  const probabilities = {};
+  for (let i = 0; i < values.length; i++) probabilities[names[i] !== undefined ? names[i] : String(i)] = values[i];
+  return { label: names[index] !== undefined ? names[index] : String(index), index: index, probabilities: probabilities };
+}
+
+/** Pixels of an <img>, <canvas>, ImageBitmap or <video> drawn at the model's size (browsers only). */
+function drawnPixels(card, source) {
+  const img = card.dataset.preprocessing.image;
+  const canvas = document.createElement('canvas');
+  canvas.width = img.width;
+  canvas.height = img.height;
+  const ctx = canvas.getContext('2d');
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(source, 0, 0, img.width, img.height);
+  return ctx.getImageData(0, 0, img.width, img.height);
+}
+
+function folderUrl(base) {
+  const href = base === undefined ? new URL('./', import.meta.url).href : String(base instanceof URL ? base.href : base);
+  return new URL(href.endsWith('/') ? href : href + '/', typeof location !== 'undefined' ? location.href : undefined);
+}
+
+/**
+ * Loads the model and its card from the folder `base` (a URL or a path; default: the folder of this file).
+ * Options: `tf` (else the global `tf` of tf.min.js), `fetch` (a fetch function for the card and the weights).
+ */
+export async function loadDescentModel(base, options) {
+  const opts = options || {};
+  const tf = opts.tf || globalThis.tf;
+  if (!tf) throw new Error('TensorFlow.js is not loaded: add <script src="tf.min.js"></script> before this module, or pass { tf }.');
+  const fetchFunc = opts.fetch || globalThis.fetch.bind(globalThis);
+  const folder = folderUrl(base);
+  const cardUrl = new URL('model-card.json', folder).href;
+  const response = await fetchFunc(cardUrl);
+  if (!response.ok) throw new Error(cardUrl + ' could not be read (HTTP ' + response.status + ').');
+  const card = await response.json();
+  const model = await tf.loadLayersModel(tf.io.http(new URL('model.json', folder).href, { fetchFunc: fetchFunc }));
+  const shape = card.dataset.inputShape;
+  const size = shape.reduce(function (a, b) { return a * b; }, 1);
+
+  async function run(inputs) {
+    const flat = new Float32Array(inputs.length * size);
+    inputs.forEach(function (x, i) { flat.set(x, i * size); });
+    const out = tf.tidy(function () { return model.predict(tf.tensor(flat, [inputs.length].concat(shape))); });
+    const values = await out.data();
     out.dispose();
-    show(values);
-    return values;
+    const outputs = values.length / inputs.length;
+    return inputs.map(function (_, i) { return outputToPrediction(card, values.subarray(i * outputs, (i + 1) * outputs)); });
   }
 
-  function show(values) {
-    var answer = $('answer');
-    var scores = $('scores');
-    scores.textContent = '';
-    if (ds.task !== 'classification') {
-      answer.textContent = values[0].toPrecision(4);
-      answer.dataset.pred = String(values[0]);
-      return;
-    }
-    var order = Array.from(values.keys()).sort(function (a, b) { return values[b] - values[a]; });
-    answer.textContent = ds.classNames[order[0]];
-    answer.dataset.pred = String(order[0]);
-    order.slice(0, 3).forEach(function (c) {
-      var row = scores.insertRow();
-      row.insertCell().textContent = ds.classNames[c];
-      row.insertCell().textContent = (values[c] * 100).toFixed(1) + '%';
-      var bar = document.createElement('div');
-      bar.className = 'bar';
-      bar.style.width = Math.max(1, Math.round(values[c] * 160)) + 'px';
-      row.insertCell().appendChild(bar);
-    });
-  }
-
-  function report(err) { $('error').textContent = err.message || String(err); }
-
-  if (ds.inputKind === 'image') setupImage(); else setupTabular();
-
-  function setupImage() {
-    var h = shape[0], w = shape[1], c = shape[2];
-    $('image-input').hidden = false;
-    var pad = $('pad'), ctx = pad.getContext('2d'), preview = $('preview');
-    preview.width = w;
-    preview.height = h;
-    var drawing = false, dirty = false;
-    function clear() {
-      ctx.fillStyle = ds.darkBackground === false ? '#fff' : '#000';
-      ctx.fillRect(0, 0, pad.width, pad.height);
-      dirty = false;
-    }
-    clear();
-    ctx.lineCap = ctx.lineJoin = 'round';
-    ctx.lineWidth = 20;
-    ctx.strokeStyle = ds.darkBackground === false ? '#000' : '#fff';
-    function at(e) { var r = pad.getBoundingClientRect(); return [(e.clientX - r.left) * pad.width / r.width, (e.clientY - r.top) * pad.height / r.height]; }
-    pad.addEventListener('pointerdown', function (e) { drawing = dirty = true; pad.setPointerCapture(e.pointerId); var p = at(e); ctx.beginPath(); ctx.moveTo(p[0], p[1]); ctx.lineTo(p[0] + 0.1, p[1]); ctx.stroke(); });
-    pad.addEventListener('pointermove', function (e) { if (!drawing) return; var p = at(e); ctx.lineTo(p[0], p[1]); ctx.stroke(); });
-    pad.addEventListener('pointerup', function () { drawing = false; if (dirty) classifyCanvas(pad, true).catch(report); });
-    $('clear').addEventListener('click', function () { clear(); $('answer').textContent = ''; $('scores').textContent = ''; });
-    $('upload').addEventListener('change', function (e) {
-      var file = e.target.files[0];
-      if (!file) return;
-      var img = new Image();
-      img.onload = function () {
-        var tmp = document.createElement('canvas');
-        tmp.width = img.naturalWidth;
-        tmp.height = img.naturalHeight;
-        tmp.getContext('2d').drawImage(img, 0, 0);
-        URL.revokeObjectURL(img.src);
-        classifyCanvas(tmp, false).catch(report);
-      };
-      img.onerror = function () { report(new Error(file.name + ' is not an image this browser can read.')); };
-      img.src = URL.createObjectURL(file);
-    });
-
-    /** Pixels of `source` at the model's size. A drawing is cropped to its ink and centred as MNIST digits are. */
-    function classifyCanvas(source, fromPad) {
-      var small = preview.getContext('2d');
-      small.fillStyle = ds.darkBackground === false ? '#fff' : '#000';
-      small.fillRect(0, 0, w, h);
-      var box = fromPad ? inkBox(source) : null;
-      if (box) {
-        var s = (0.71 * Math.min(w, h)) / Math.max(box.w, box.h);
-        small.imageSmoothingQuality = 'high';
-        small.drawImage(source, box.x, box.y, box.w, box.h, (w - box.w * s) / 2, (h - box.h * s) / 2, box.w * s, box.h * s);
-      } else {
-        small.drawImage(source, 0, 0, w, h);
-      }
-      var rgba = small.getImageData(0, 0, w, h).data;
-      var raw = new Float32Array(size);
-      var invert = !fromPad && ds.darkBackground === true && borderMean(rgba, w, h) > 127;
-      for (var i = 0; i < w * h; i++) {
-        for (var k = 0; k < c; k++) {
-          var v = c === 1 ? (rgba[4 * i] + rgba[4 * i + 1] + rgba[4 * i + 2]) / 3 : rgba[4 * i + k];
-          raw[i * c + k] = invert ? 255 - v : v;
-        }
-      }
-      if (invert) small.putImageData(invertData(small.getImageData(0, 0, w, h)), 0, 0);
-      return predict(raw);
-    }
-  }
-
-  function inkBox(canvas) {
-    var d = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-    var bg = d[0], x0 = canvas.width, y0 = canvas.height, x1 = -1, y1 = -1;
-    for (var y = 0; y < canvas.height; y++) {
-      for (var x = 0; x < canvas.width; x++) {
-        if (Math.abs(d[4 * (y * canvas.width + x)] - bg) > 40) { x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y); }
-      }
-    }
-    return x1 < 0 ? null : { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
-  }
-
-  function borderMean(rgba, w, h) {
-    var sum = 0, n = 0;
-    for (var y = 0; y < h; y++) for (var x = 0; x < w; x++) {
-      if (y === 0 || x === 0 || y === h - 1 || x === w - 1) { var i = 4 * (y * w + x); sum += (rgba[i] + rgba[i + 1] + rgba[i + 2]) / 3; n++; }
-    }
-    return sum / n;
-  }
-
-  function invertData(img) {
-    for (var i = 0; i < img.data.length; i += 4) { img.data[i] = 255 - img.data[i]; img.data[i + 1] = 255 - img.data[i + 1]; img.data[i + 2] = 255 - img.data[i + 2]; }
-    return img;
-  }
-
-  function setupTabular() {
-    $('tabular-input').hidden = false;
-    var form = $('tabular');
-    var names = ds.featureNames || Array.from({ length: size }, function (_, i) { return 'x' + (i + 1); });
-    names.forEach(function (name, i) {
-      var label = document.createElement('label');
-      label.textContent = name;
-      var input = document.createElement('input');
-      input.type = 'number';
-      input.step = 'any';
-      input.required = true;
-      input.value = '0';
-      input.name = 'f' + i;
-      label.appendChild(input);
-      form.appendChild(label);
-    });
-    form.addEventListener('submit', function (e) {
-      e.preventDefault();
-      $('error').textContent = '';
-      var raw = names.map(function (_, i) { return Number(form.elements['f' + i].value); });
-      if (raw.some(function (v) { return !isFinite(v); })) { report(new Error('Every field needs a number.')); return; }
-      predict(raw).catch(report);
-    });
-  }
-  document.body.dataset.ready = 'true';
-})();
+  return {
+    card: card,
+    model: model,
+    folder: folder.href,
+    /** The input columns: name, kind, and the vocabulary (categorical) or the training mean and std (numeric). */
+    columns: card.dataset.preprocessing.columns || [],
+    inputVector: function (row, rowOptions) { return rowToInput(card, row, rowOptions); },
+    predictRow: async function (row, rowOptions) { return (await run([rowToInput(card, row, rowOptions)]))[0]; },
+    predictBatch: function (rows, rowOptions) { return run(rows.map(function (r) { return rowToInput(card, r, rowOptions); })); },
+    predictImage: async function (source) {
+      const isPixels = source && (source.data || Array.isArray(source) || ArrayBuffer.isView(source));
+      return (await run([pixelsToInput(card, isPixels ? source : drawnPixels(card, source))]))[0];
+    },
+    /** An input already encoded (Float32Array of the model's input size). */
+    predictInput: async function (x) { return (await run([x]))[0]; },
+    dispose: function () { model.dispose(); },
+  };
+}
