@@ -161,7 +161,7 @@ export async function loadDescentModel(base, options) {
   const response = await fetchFunc(cardUrl);
   if (!response.ok) throw new Error(cardUrl + ' could not be read (HTTP ' + response.status + ').');
   const card = await response.json();
-  const model = await tf.loadLayersModel(tf.io.http(new URL('model.json', folder).href, { fetchFunc: fetchFunc }));
+  const model = await tf.loadLayersModel(new URL('model.json', folder).href, opts.fetch ? { fetchFunc: fetchFunc } : undefined);
   const shape = card.dataset.inputShape;
   const size = shape.reduce(function (a, b) { return a * b; }, 1);
 
