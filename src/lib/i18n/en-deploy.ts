@@ -9,7 +9,7 @@ export const enDeploy = {
     open: 'Export bundle…',
     title: 'Export model',
     what: (name: string) => `Exporting “${name}”.`,
-    contents: 'The zip holds the model in TF.js layers format (model.json + weight shards), model-card.json and README.md, a ready page (index.html + predict.js + tf.min.js) that classifies with it, and train.py to rebuild and train it in Keras.',
+    contents: 'The zip holds the model in TF.js layers format (model.json + weight shards), model-card.json with the whole preprocessing, metadata.json with the class labels, README.md, predict.js (an ES module your own app can import: it takes raw rows or images and applies the preprocessing itself), a ready page (index.html + demo.js + tf.min.js) that predicts with it, and train.py to rebuild and train it in Keras.',
     weights: 'Weights',
     lastWeights: 'last epoch',
     bestWeights: (epoch: number) => `best epoch (${epoch}, lowest validation loss)`,
