@@ -58,7 +58,7 @@ describe('export bundle', () => {
     const html = strFromU8(unzipped['test-run/index.html']);
     expect(html).toContain('<script src="tf.min.js"></script>');
     expect(html).toContain('<script type="module" src="demo.js"></script>');
-    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self';`);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self' 'unsafe-eval';`);
     expect(html).toContain('<title>Test run</title>');
     expect(html).not.toContain('http://');
     // predict.js is a module that loads relative to its folder; the page script imports it.
