@@ -4,7 +4,6 @@ import { CATALOG, type CatalogEntry, type TableMeta } from '../engine/data/catal
 import { defaultClasses, type SyntheticKind, type SyntheticOptions } from '../engine/data/synthetic';
 import type { LoadResult } from '../engine/data/workshop';
 import { PLAYGROUND_CONFIG } from '../engine/models/playground';
-import type { DatasetSummary } from '../engine/session';
 import { DEFAULT_CONFIG } from '../engine/train/config';
 import { t } from '../i18n';
 import { fetchIdxFiles } from '../io/builtin-data';
@@ -56,7 +55,10 @@ export class DataState {
   async generate(): Promise<void> {
     const g = $state.snapshot(this.generator);
     const options: SyntheticOptions = { kind: g.kind, count: g.count, noise: g.noise, seed: g.seed, classes: g.classes };
-    await this.load(`synthetic-${g.kind}`, t.dataUi.generator.generate, async (ticket) => this.use(await app.api.data.loadSynthetic({ ticket, options })));
+    await this.load(`synthetic-${g.kind}`, t.dataUi.generator.generate, async (ticket) => {
+      await app.api.data.loadSynthetic({ ticket, options });
+      await this.use();
+    });
   }
 
   /** The 2-D playground: a generated dataset with the small playground model and its quick settings. */
@@ -97,8 +99,8 @@ export class DataState {
   async applyCsv(): Promise<void> {
     const options = this.csv.options(app.settings.validationSplit, app.settings.seed);
     await this.load('own-csv', null, async (ticket) => {
-      const { summary, notes } = await app.api.data.loadTable({ ticket, options, slot: 'user' });
-      await this.use(summary, [...(this.csv.profile?.notes ?? []), ...notes]);
+      const { notes } = await app.api.data.loadTable({ ticket, options, slot: 'user' });
+      await this.use([...(this.csv.profile?.notes ?? []), ...notes]);
     });
   }
 
@@ -106,8 +108,8 @@ export class DataState {
     await this.load('own-images', t.dataUi.decoding, async (ticket) => {
       const source = await this.images.source();
       const buffers = source.kind === 'zip' ? [source.bytes] : source.files.map((f) => f.bytes);
-      const { summary, notes } = await app.api.data.loadImages(Comlink.transfer({ ticket, source, options: this.images.options() }, buffers));
-      await this.use(summary, notes);
+      const { notes } = await app.api.data.loadImages(Comlink.transfer({ ticket, source, options: this.images.options() }, buffers));
+      await this.use(notes);
     });
   }
 
@@ -122,22 +124,23 @@ export class DataState {
       target, task: info.task, kinds: profile.columns.map((c) => c.kind), missing: 'drop' as const, testFraction: 0.2, splitSeed: 1, validationSplit, trainSeed: seed,
       id: entry.id, name: entry.name, source: entry.source, classNames: info.target_names,
     };
-    const { summary, notes } = await app.api.data.loadTable({ ticket, options, slot: 'builtin' });
-    await this.use(summary, notes);
+    const { notes } = await app.api.data.loadTable({ ticket, options, slot: 'builtin' });
+    await this.use(notes);
   }
 
   private async loadIdx(entry: Extract<CatalogEntry, { kind: 'idx' }>, ticket: number): Promise<void> {
     app.datasetLoading = 0;
     try {
       const { files, buffers } = await fetchIdxFiles(entry.dir.replace(/^data\//, ''), '', (pct) => (app.datasetLoading = pct));
-      await this.use(await app.api.data.loadIdx(Comlink.transfer({ ticket, files, info: entry.info }, buffers)));
+      await app.api.data.loadIdx(Comlink.transfer({ ticket, files, info: entry.info }, buffers));
+      await this.use();
     } finally {
       app.datasetLoading = null;
     }
   }
 
-  /** A loaded dataset arrived (the session snapshot shows it): the notes are this load's, the editor fits the model to it. */
-  private async use(_summary: DatasetSummary, notes: LoadResult['notes'] = []): Promise<void> {
+  /** A dataset was loaded: the page catches up with the session, shows this load's notes, and the editor fits the model to the data. */
+  private async use(notes: LoadResult['notes'] = []): Promise<void> {
     await app.sync();
     evaluation.clear();
     this.notes = notes;
