@@ -44,6 +44,7 @@ export interface EngineCodes {
   'data.badSyntheticClasses': { classes: number; min: number; max: number };
   // CSV/TSV tables
   'csv.notText': { file: string; format: BinaryFormat | null };
+  'csv.encoding': { file: string };
   'csv.empty': { file: string };
   'csv.headerOnly': { file: string };
   'csv.noHeader': { file: string; first: string; columns: number };
@@ -293,6 +294,7 @@ export const ENGINE_CODES = [
   'data.badSyntheticSize',
   'data.badSyntheticClasses',
   'csv.notText',
+  'csv.encoding',
   'csv.empty',
   'csv.headerOnly',
   'csv.noHeader',

@@ -16,6 +16,8 @@ export const dataMessages = {
       limit: (limit: string) => `Up to ${limit}. Nothing leaves this page.`,
       rows: (rows: number, cols: number, delimiter: string) =>
         `${rows.toLocaleString('en')} rows × ${cols} columns, separated by ${delimiter === '\t' ? 'tabs' : `“${delimiter}”`}`,
+      encoding: (name: string) => `Text encoding: ${name}`,
+      encodings: { 'utf-8': 'UTF-8', 'utf-8-bom': 'UTF-8 with BOM', 'utf-16le': 'UTF-16 (little-endian)', 'utf-16be': 'UTF-16 (big-endian)', gb18030: 'GBK / GB18030 (Chinese)', 'windows-1252': 'Windows-1252 (Western)' },
       header: 'First line holds column names',
       target: 'Target column',
       task: 'Task',

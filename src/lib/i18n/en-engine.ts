@@ -88,6 +88,8 @@ export const enEngine: EngineTexts = {
   // CSV
   'csv.notText': (p) =>
     `${p.file} is not a CSV or TSV text file${p.format ? looksLike(p.format) : ': it holds binary data'}. Export the table as CSV (comma- or tab-separated text) and try again.`,
+  'csv.encoding': (p) =>
+    `${p.file} is text in an encoding Descent cannot read: it is neither UTF-8 (with or without BOM), UTF-16 with BOM, GBK/GB18030 nor Windows-1252. Save it again as “CSV UTF-8” and try again.`,
   'csv.empty': (p) => `${p.file} is empty: it has no rows.`,
   'csv.headerOnly': (p) => `${p.file} has a header row but no data rows.`,
   'csv.noHeader': (p) =>

@@ -2,6 +2,7 @@ import type { EngineMessage } from '../errors';
 import type { CsvTable } from './csv';
 import { isMissing, parseNumber } from './csv';
 import type { Task } from './dataset';
+import type { TextEncodingName } from './encoding';
 
 export type ColumnKind = 'numeric' | 'categorical' | 'ignore';
 
@@ -29,6 +30,7 @@ export interface ColumnProfile {
 
 export interface CsvProfile {
   fileName: string;
+  encoding: TextEncodingName;
   rowCount: number;
   delimiter: string;
   hasHeader: boolean;
@@ -121,6 +123,7 @@ export function profileTable(table: CsvTable): CsvProfile {
   const guess = guessTarget(columns.map((c) => c.name));
   return {
     fileName: table.fileName,
+    encoding: table.encoding,
     rowCount: table.rows.length,
     delimiter: table.delimiter,
     hasHeader: table.hasHeader,

@@ -2,11 +2,14 @@ import Papa from 'papaparse';
 import type { EngineMessage } from '../errors';
 import { DataError } from './errors';
 import { LIMITS } from './limits';
+import { detectEncoding, type DecodedText, type TextEncodingName } from './encoding';
 import { describeBinary, hasNulByte } from './sniff';
 
 /** A parsed delimited text file: every cell as text, with the line each row starts on. */
 export interface CsvTable {
   fileName: string;
+  /** The text encoding the file was read in (named to the user). */
+  encoding: TextEncodingName;
   delimiter: string;
   /** Column names (from the header row, or "column 1" … when there is none). */
   header: string[];
@@ -39,15 +42,17 @@ export function parseNumber(cell: string, decimalComma = false): number {
   return NaN;
 }
 
-/** Decodes text as UTF-8 (with or without BOM), falling back to Windows-1252 for files from old spreadsheets. */
-export function decodeText(bytes: Uint8Array, fileName: string): string {
-  const binary = describeBinary(bytes);
-  if (binary || hasNulByte(bytes)) throw new DataError('csv.notText', { file: fileName, format: binary });
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    return new TextDecoder('windows-1252').decode(bytes);
-  }
+/**
+ * Decodes the file's text (UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK, Windows-1252; see
+ * `detectEncoding`) and says which encoding it was. Binary files and text in any other encoding are refused.
+ */
+export function decodeText(bytes: Uint8Array, fileName: string): DecodedText {
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  const binary = utf16 ? null : describeBinary(bytes);
+  if (binary || (!utf16 && hasNulByte(bytes))) throw new DataError('csv.notText', { file: fileName, format: binary });
+  const decoded = detectEncoding(bytes);
+  if (!decoded) throw new DataError('csv.encoding', { file: fileName });
+  return decoded;
 }
 
 /**
@@ -102,7 +107,7 @@ export function parseCsv(data: ArrayBuffer | Uint8Array, fileName: string, hasHe
   if (bytes.length > LIMITS.csvBytes) {
     throw new DataError('data.tooLarge', { file: fileName, bytes: bytes.length, limit: LIMITS.csvBytes, kind: 'csv' });
   }
-  const text = decodeText(bytes, fileName);
+  const { text, encoding } = decodeText(bytes, fileName);
   if (text.trim() === '') throw new DataError('csv.empty', { file: fileName });
   const delimiter = guessDelimiter(text, fileName);
   const { rows, lines } = readRows(text, delimiter, fileName);
@@ -124,6 +129,7 @@ export function parseCsv(data: ArrayBuffer | Uint8Array, fileName: string, hasHe
   }
   return {
     fileName,
+    encoding,
     delimiter,
     header,
     hasHeader: useHeader,
