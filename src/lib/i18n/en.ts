@@ -11,6 +11,13 @@ function superscript(n: number): string {
 export const en = {
   appName: 'Descent',
   tagline: 'Train neural networks in your browser. Nothing is installed, nothing leaves this page.',
+  language: {
+    label: 'Language',
+    /** Each language named in itself, the same in every dictionary. */
+    names: { en: 'English', 'zh-CN': '简体中文' },
+  },
+  /** The small "?" beside a technical term, and what a screen reader hears for it. */
+  termHelp: (term: string) => `What is “${term}”?`,
   backend: {
     label: 'Engine',
     auto: 'Automatic (fastest here)',

@@ -1,4 +1,5 @@
-import { en, type Messages } from './en';
-
-/** The active language's messages. Only English exists yet; components read every string from here. */
-export const t: Messages = en;
+/**
+ * The active language's messages (`t`) and the language itself. Components read every string from `t`;
+ * it follows `setLocale`, so a switch re-renders the page in place.
+ */
+export { t, locale, setLocale, initialLocale, formatNumber, formatDate, withLanguage, LOCALES, LANG_PARAM, type Locale } from './locale.svelte';

@@ -26,7 +26,7 @@ import { TuneState } from './tune.svelte';
 export interface BackendInfo {
   name: BackendName;
   /** Why this backend runs: the engine's choice (a code), or the page's own reason (a measurement, the cache, a take-over mid-run) already in words. */
-  reason: EngineMessage | string;
+  reason: EngineMessage | string | (() => string);
   /** Backends skipped or failed on the way (codes the page words). */
   notices: EngineMessage[];
   /** Backends that failed or hung while starting (a subset of `notices`). */
@@ -52,7 +52,8 @@ function isSuperseded(err: unknown): boolean {
 export interface Notice {
   id: number;
   level: 'info' | 'warning' | 'error';
-  text: string;
+  /** The words, said again in the page's language whenever it is shown (a switch re-words open notices). */
+  text: () => string;
 }
 
 /**
@@ -151,8 +152,8 @@ export class AppState {
 
   // ---- Notices ----
 
-  notify(level: Notice['level'], text: string): void {
-    this.notices = [...this.notices, { id: ++this.noticeId, level, text }];
+  notify(level: Notice['level'], text: string | (() => string)): void {
+    this.notices = [...this.notices, { id: ++this.noticeId, level, text: typeof text === 'string' ? () => text : text }];
   }
 
   dismiss(id: number): void {
@@ -161,7 +162,7 @@ export class AppState {
 
   /** Shows an error as a notice, unless it only says that a later choice replaced this one. */
   fail(err: unknown, wrap: (message: string) => string = (m) => m): void {
-    if (!isSuperseded(err)) this.notify('error', wrap(errorMessage(err)));
+    if (!isSuperseded(err)) this.notify('error', () => wrap(errorMessage(err)));
   }
 
   // ---- Commands ----
@@ -197,7 +198,7 @@ export class AppState {
       evaluation: next.evaluation && prev.evaluation?.id === next.evaluation.id ? prev.evaluation : next.evaluation,
     };
     this.session = s;
-    for (const notice of s.notices) this.notify('warning', describe(notice as EngineMessage));
+    for (const notice of s.notices) this.notify('warning', () => describe(notice as EngineMessage));
     // New data: the views of the old data go, and 2-D data brings its points.
     if (datasetChanged) {
       this.boundary.clear();
@@ -234,7 +235,7 @@ export class AppState {
     try {
       const name = runName(this.dataset?.name ?? '', this.spec?.name ?? '');
       const out = await this.client.api.train.run({ config, run: { runId, name, parent, fromCurrentWeights: options.fromCurrentWeights, resume: !!options.resume } }, onEvent);
-      if (!out.testSaved) this.notify('warning', t.deploy.runs.testNotSaved);
+      if (!out.testSaved) this.notify('warning', () => t.deploy.runs.testNotSaved);
     } catch (err) {
       this.runFailed(err);
     } finally {
@@ -257,7 +258,7 @@ export class AppState {
     try {
       const name = runName(this.dataset?.name ?? '', this.spec?.name ?? '');
       const out = await this.client.api.tune.auto({ config, run: { runId, name, parent: null } }, onEvent);
-      if (out && !out.testSaved) this.notify('warning', t.deploy.runs.testNotSaved);
+      if (out && !out.testSaved) this.notify('warning', () => t.deploy.runs.testNotSaved);
       this.tune.stage = out && this.run.status === 'done' ? 'done' : 'cancelled';
     } catch (err) {
       this.tune.stage = 'error';
@@ -304,7 +305,7 @@ export class AppState {
     try {
       const saved = await this.client.api.train.evaluate();
       await this.sync();
-      if (!saved) this.notify('warning', t.deploy.runs.testNotSaved);
+      if (!saved) this.notify('warning', () => t.deploy.runs.testNotSaved);
     } catch (err) {
       this.fail(err);
     }
@@ -318,7 +319,7 @@ export class AppState {
       const files = await this.client.api.deploy.exportFiles({ source: { kind: 'session' }, dtype: null });
       downloadFile('model.json', files.modelJson, 'application/json');
       downloadFile(files.weightsFileName, files.weights);
-      this.notify('info', t.results.exported(`model.json, ${files.weightsFileName}`));
+      this.notify('info', () => t.results.exported(`model.json, ${files.weightsFileName}`));
     } catch (err) {
       this.fail(err, t.results.exportFailed);
     } finally {

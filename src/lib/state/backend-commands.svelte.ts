@@ -31,15 +31,15 @@ export class BackendCommands {
       // "Measure again" (remeasure) also times GPUs emulated in software; see the worker's measureBackends.
       const spec = this.app.spec;
       if (!spec) return;
-      this.app.comparison.start(key, spec, this.app.dataset, remeasure, () => this.applyMeasuredBackend(), (err) => this.app.notify('warning', t.backend.measureFailed(errorMessage(err))));
+      this.app.comparison.start(key, spec, this.app.dataset, remeasure, () => this.applyMeasuredBackend(), (err) => this.app.notify('warning', () => t.backend.measureFailed(errorMessage(err))));
       return;
     }
     this.app.backendStarting = true;
     try {
       const info = await this.app.api.backend.init({ forced: cached.chosen });
-      this.app.backend = { ...info, reason: t.backend.cachedReason(cached.chosen, cached.measuredAt), speeds: cached.speeds, measuredAt: cached.measuredAt, cached: true };
+      this.app.backend = { ...info, reason: () => t.backend.cachedReason(cached.chosen, cached.measuredAt), speeds: cached.speeds, measuredAt: cached.measuredAt, cached: true };
     } catch (err) {
-      this.app.notify('warning', t.backend.measureFailed(errorMessage(err)));
+      this.app.notify('warning', () => t.backend.measureFailed(errorMessage(err)));
     } finally {
       this.app.backendStarting = false;
     }
@@ -70,7 +70,7 @@ export class BackendCommands {
     const info = this.app.backend;
     if (!this.app.comparison.result || !info || this.app.forcedBackend !== 'auto' || this.app.run.isActive || this.app.session.busy !== null || this.app.landscape.computing) return;
     const picked = this.app.comparison.take()!;
-    const reason = t.backend.measuredReason(picked.chosen);
+    const reason = () => t.backend.measuredReason(picked.chosen);
     if (picked.chosen === info.name) {
       this.app.backend = { ...info, reason, speeds: picked.speeds, measuredAt: picked.measuredAt, cached: false };
       return;
@@ -80,7 +80,7 @@ export class BackendCommands {
       const started = await this.app.api.backend.init({ forced: picked.chosen });
       this.app.backend = { ...started, reason, speeds: picked.speeds, measuredAt: picked.measuredAt, cached: false };
     } catch (err) {
-      this.app.notify('warning', t.backend.measureFailed(errorMessage(err)));
+      this.app.notify('warning', () => t.backend.measureFailed(errorMessage(err)));
     } finally {
       this.app.backendStarting = false;
     }
@@ -95,10 +95,10 @@ export class BackendCommands {
       this.app.backend = info;
       // A backend that failed or hung while starting is said out loud, with what runs instead.
       if (info.failures.length || (forced && info.name !== forced)) {
-        this.app.notify('warning', `${(info.failures.length ? info.failures : info.notices).map((m) => describe(m)).join('; ')}. ${t.backend.fellBack(t.backend.names[info.name])}`);
+        this.app.notify('warning', () => `${(info.failures.length ? info.failures : info.notices).map((m) => describe(m)).join('; ')}. ${t.backend.fellBack(t.backend.names[info.name])}`);
       }
     } catch (err) {
-      this.app.notify('error', t.backend.failed(errorMessage(err)));
+      this.app.notify('error', () => t.backend.failed(errorMessage(err)));
     } finally {
       this.app.backendStarting = false;
     }
@@ -115,14 +115,14 @@ export class BackendCommands {
 
   onFallback(event: Extract<TrainEvent, { kind: 'fallback' }>): void {
     const to = event.to as BackendName;
-    this.app.notify('warning', t.backend.fallbackMidRun(event.from, t.backend.names[to] ?? event.to, describe(event.reason), event.resumeEpoch));
-    if (this.app.backend) this.app.backend = { ...this.app.backend, name: to, reason: t.backend.fallbackReason(event.from), speeds: undefined, numerics: undefined, threads: 0 };
+    this.app.notify('warning', () => t.backend.fallbackMidRun(event.from, t.backend.names[to] ?? event.to, describe(event.reason), event.resumeEpoch));
+    if (this.app.backend) this.app.backend = { ...this.app.backend, name: to, reason: () => t.backend.fallbackReason(event.from), speeds: undefined, numerics: undefined, threads: 0 };
   }
 
   /** Simulates a lost backend `afterSteps` training steps from now (the run must carry on elsewhere). */
   async simulateFailure(afterSteps = 30): Promise<void> {
     await this.app.api.testHooks.injectBackendFailure({ afterSteps });
-    this.app.notify('info', t.backend.simulated(afterSteps));
+    this.app.notify('info', () => t.backend.simulated(afterSteps));
   }
 
   /** A GPU backend's loss on one batch is compared with the CPU backend's; a gap over 1e-4 (relative) is reported. */
@@ -133,9 +133,9 @@ export class BackendCommands {
     try {
       const numerics = await this.app.api.backend.checkNumerics();
       this.app.backend = { ...info, numerics };
-      if (numerics.relative > 1e-4) this.app.notify('warning', t.backend.numericsOff(info.name, numerics.relative));
+      if (numerics.relative > 1e-4) this.app.notify('warning', () => t.backend.numericsOff(info.name, numerics.relative));
     } catch (err) {
-      this.app.notify('warning', t.backend.numericsFailed(errorMessage(err)));
+      this.app.notify('warning', () => t.backend.numericsFailed(errorMessage(err)));
     } finally {
       this.app.backendStarting = false;
     }

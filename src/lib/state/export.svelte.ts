@@ -73,7 +73,7 @@ class ExportState {
       const { fileName, zip } = await app.api.deploy.exportBundle({ source: $state.snapshot(this.source) as ExportSource, dtype: this.quantize });
       this.zipBytes = zip.byteLength;
       downloadFile(fileName, zip as Uint8Array<ArrayBuffer>, 'application/zip');
-      app.notify('info', t.deploy.export.downloaded(fileName));
+      app.notify('info', () => t.deploy.export.downloaded(fileName));
     });
   }
 
@@ -82,7 +82,7 @@ class ExportState {
       const files = await app.api.deploy.exportFiles({ source: $state.snapshot(this.source) as ExportSource, dtype: this.quantize });
       downloadFile('model.json', files.modelJson, 'application/json');
       downloadFile(files.weightsFileName, files.weights);
-      app.notify('info', t.results.exported(`model.json, ${files.weightsFileName}`));
+      app.notify('info', () => t.results.exported(`model.json, ${files.weightsFileName}`));
     });
   }
 

@@ -33,7 +33,7 @@ export class HealthState {
   version = $state(0);
 
   /** Where alerts go that must not stay unseen below the fold (storage full, a halt). */
-  onNotice?: (level: 'info' | 'warning' | 'error', text: string) => void;
+  onNotice?: (level: 'info' | 'warning' | 'error', text: () => string) => void;
 
   readonly steps = new Series(256);
   weightNorms: Series[] = [];
@@ -75,11 +75,11 @@ export class HealthState {
         break;
       case 'halt':
         this.halt = { reason: event.reason, message: event.message, epoch: event.epoch };
-        if (event.reason === 'early-stop') this.onNotice?.('info', describe(event.message));
+        if (event.reason === 'early-stop') this.onNotice?.('info', () => describe(event.message));
         break;
       case 'checkpoint':
         // Said once per run of failures: the panel keeps showing it until a save succeeds.
-        if (!event.saved && this.save?.saved !== false) this.onNotice?.('error', event.message ? describe(event.message) : '');
+        if (!event.saved && this.save?.saved !== false) this.onNotice?.('error', () => (event.message ? describe(event.message) : ''));
         this.save = { runId: event.runId, epoch: event.epoch, saved: event.saved, bytes: event.bytes, message: event.message ? describe(event.message) : undefined };
         break;
     }

@@ -60,7 +60,7 @@ class RunsState {
       await work();
       await this.refresh();
     } catch (err) {
-      app.notify('error', message(err));
+      app.notify('error', () => message(err));
     } finally {
       this.busy = null;
     }
@@ -96,13 +96,13 @@ class RunsState {
   /** Puts a run's model, settings and history on the Train view; `resume` continues its training. */
   private async load(record: RunRecord, resume: boolean): Promise<boolean> {
     if (app.run.isActive) {
-      app.notify('warning', t.deploy.runs.busy);
+      app.notify('warning', () => t.deploy.runs.busy);
       return false;
     }
     try {
       await app.api.model.openRun({ runId: record.id, weights: 'last' });
     } catch (err) {
-      app.notify('error', t.deploy.runs.openFailed(record.name, message(err)));
+      app.notify('error', () => t.deploy.runs.openFailed(record.name, message(err)));
       return false;
     }
     // The editor shows the run's layers (the plan of a next run); the worker holds the run's weights.
@@ -117,7 +117,7 @@ class RunsState {
 
   async open(record: RunRecord): Promise<void> {
     if (await this.load(record, false)) {
-      app.notify('info', t.deploy.runs.opened(record.name));
+      app.notify('info', () => t.deploy.runs.opened(record.name));
       await app.evaluateTest();
     }
   }
@@ -133,11 +133,11 @@ class RunsState {
     try {
       [record, held] = await Promise.all([getRun(offered.id), heldRunIds()]);
     } catch (err) {
-      app.notify('error', t.deploy.runs.openFailed(offered.name, message(err)));
+      app.notify('error', () => t.deploy.runs.openFailed(offered.name, message(err)));
       return;
     }
     if (!record || !isResumable(record, held)) {
-      app.notify('warning', record && held.has(record.id) ? t.deploy.resume.heldElsewhere(record.name) : t.deploy.resume.gone(offered.name));
+      app.notify('warning', () => record && held.has(record.id) ? t.deploy.resume.heldElsewhere(record.name) : t.deploy.resume.gone(offered.name));
       await this.refresh();
       return;
     }
