@@ -18,17 +18,30 @@ const ALLOWED = new Set(
     'Iris', 'Wine', 'Breast', 'Cancer', 'Wisconsin', 'Diabetes', 'Digits', 'UCI', 'LeCun', 'Cortes', 'Burges', 'Zalando', 'Xiao', 'Rasul', 'Vollgraf', 'CC', 'BY', 'SA', 'MIT',
     'Rosenbrock', 'Beale', 'Himmelblau', 'Rastrigin', 'Booth', 'Matyas', 'Ackley', 'Goldstein', 'Price', 'Styblinski', 'Tang', 'Three', 'hump', 'camel',
     'setosa', 'versicolor', 'virginica', 'Chromium', 'HeadlessChrome', 'Chrome', 'IndexedDB', 'HTML', 'README', 'md', 'json', 'bin', 'py', 'train', 'torch', 'predict', 'index', 'html', 'demo', 'metadata', 'model', 'card', 'tf', 'min', 'LICENSE', 'tfjs', 'txt', 'group1', 'shard1of1',
-    'Space', 'Enter', 'Esc', 'R²', 'MSE', 'MAE', 'NaN', 'Inf', 'float32', 'float16', 'uint8', 'x1', 'x2', 'sha256', 'SHA',
+    'Space', 'Enter', 'Esc', 'XOR', 'MLP', 'CNN', 'LeNet', 'Dense', 'Dropout', 'Flatten', 'Conv', 'MaxPooling', 'BatchNormalization', 'elu', 'selu', 'Li', 'R²', 'MSE', 'MAE', 'NaN', 'Inf', 'float32', 'float16', 'uint8', 'x1', 'x2', 'sha256', 'SHA',
   ].map((w) => w.toLowerCase()),
 );
 
 /** Latin words of the visible text (and of labels that are only heard) that are not allowed. */
 async function untranslated(page: Page): Promise<string[]> {
+  // Visible text and the labels that are only heard; citations and names marked as English (lang="en") are data.
   const text = await page.evaluate(() => {
-    const attrs = Array.from(document.querySelectorAll('[aria-label],[title],[placeholder]'), (el) =>
-      ['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a) ?? '').join(' '),
-    );
-    return `${document.body.innerText}\n${attrs.join('\n')}`;
+    const english = (el: Element | null) => !!el?.closest('[lang]:not([lang^="zh"])');
+    const parts: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const el = node.parentElement;
+      if (!el || english(el) || el.closest('script,style') || !el.checkVisibility({ visibilityProperty: true } as CheckVisibilityOptions)) continue;
+      parts.push(node.textContent ?? '');
+    }
+    // The choices of visible selects, which are not rendered until opened.
+    for (const option of document.querySelectorAll('select option')) {
+      if (!english(option) && option.parentElement?.closest('select')?.checkVisibility()) parts.push(option.textContent ?? '');
+    }
+    for (const el of document.querySelectorAll('[aria-label],[title],[placeholder]')) {
+      if (!english(el)) parts.push(['aria-label', 'title', 'placeholder'].map((a) => el.getAttribute(a) ?? '').join(' '));
+    }
+    return parts.join('\n');
   });
   const words = text.match(/[A-Za-z][A-Za-z'’]+/g) ?? [];
   return [...new Set(words.filter((w) => !ALLOWED.has(w.toLowerCase())))];

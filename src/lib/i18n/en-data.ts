@@ -7,6 +7,8 @@ export const dataMessages = {
     groups: { images: 'Images', tables: 'Tables', generated: 'Generated (2-D)', own: 'Your own data' },
     ownCsv: 'CSV or TSV file…',
     ownImages: 'Images…',
+    /** A built-in table whose target is a number, as the picker lists it. */
+    regression: (name: string) => `${name} (regression)`,
     loadingFile: (name: string) => `Reading ${name}…`,
     decoding: 'Decoding and resizing the images…',
     generators: { spiral: 'Spiral', circles: 'Circles', xor: 'XOR', gaussian: 'Gaussian clusters', linear: 'Noisy line (regression)' },
@@ -50,6 +52,7 @@ export const dataMessages = {
     split: { test: 'Test share', seed: 'Split seed', note: 'Validation rows come from the hyper-parameters; statistics use the training rows only.' },
     problem: 'This data cannot be used yet:',
     preview: {
+      histogram: 'Examples per class',
       images: 'Sample training images with their labels',
       table: 'Columns (statistics over all rows)',
       rows: 'First rows',

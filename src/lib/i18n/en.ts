@@ -76,6 +76,8 @@ export const en = {
     lockedWhileTraining: 'Settings are locked while a run is in progress.',
   },
   train: {
+    title: 'Training',
+    progressLabel: 'Training progress',
     train: 'Train',
     stop: 'Stop',
     stopping: 'Stopping…',

@@ -12,7 +12,7 @@ export const FASHION_MNIST_INFO: IdxDatasetInfo = {
 /** A built-in dataset: static files under `data/` (read through the same parsers as user files) or a generator. */
 export type CatalogEntry =
   | { kind: 'idx'; id: string; group: 'images'; dir: string; info: IdxDatasetInfo }
-  | { kind: 'table'; id: string; group: 'tables'; name: string; file: string; source: string }
+  | { kind: 'table'; id: string; group: 'tables'; name: string; file: string; source: string; /** A regression target (the picker says so). */ regression?: boolean }
   | { kind: 'generator'; id: string; group: 'generated'; synth: SyntheticKind };
 
 const UCI = 'UCI Machine Learning Repository (CC BY 4.0), via scikit-learn';
@@ -24,7 +24,7 @@ export const CATALOG: readonly CatalogEntry[] = [
   { kind: 'table', id: 'wine', group: 'tables', name: 'Wine', file: 'wine.csv', source: UCI },
   { kind: 'table', id: 'breast-cancer', group: 'tables', name: 'Breast cancer (Wisconsin)', file: 'breast-cancer.csv', source: UCI },
   { kind: 'table', id: 'digits8x8', group: 'tables', name: 'Digits 8×8', file: 'digits8x8.csv', source: UCI },
-  { kind: 'table', id: 'diabetes', group: 'tables', name: 'Diabetes (regression)', file: 'diabetes.csv', source: 'Efron et al., "Least Angle Regression" (2004), via scikit-learn' },
+  { kind: 'table', id: 'diabetes', group: 'tables', name: 'Diabetes', regression: true, file: 'diabetes.csv', source: 'Efron et al., "Least Angle Regression" (2004), via scikit-learn' },
   ...(['spiral', 'circles', 'xor', 'gaussian', 'linear'] as const).map((synth) => ({ kind: 'generator' as const, id: `gen-${synth}`, group: 'generated' as const, synth })),
 ];
 
