@@ -38,6 +38,7 @@ describe('import', () => {
     const fresh = await mnistSession(320, 200);
     const summary = await fresh.importModel([upload('my-model.zip', zip)]);
     expect(summary.mismatch).toBeNull();
+    expect(summary.data).toBe('same');
     expect(summary.card).toEqual(card);
     expect(summary.model?.totalParams).toBe(101770);
     const after = await fresh.evaluateTest();
@@ -49,6 +50,16 @@ describe('import', () => {
     // (a fresh initialisation starts near ln 10 ≈ 2.3)
     expect(losses[0]).toBeLessThan(Math.min(2, before.loss * 1.3));
     expect((await fresh.evaluateTest()).accuracy).toBeGreaterThanOrEqual(before.accuracy - 0.05);
+  });
+
+  it('compares checksums, not only names: the same dataset name with other bytes is said to differ', async () => {
+    const { files } = await exported();
+    const subset = await mnistSession(320, 100);
+    const summary = await subset.importModel([upload('m.zip', zipBundle('m', files))]);
+    expect(summary.card?.dataset.id).toBe((await subset.data.describe()).id);
+    expect(summary.data).toBe('changed');
+    const noCard = await subset.importModel([upload('model.json', files['model.json']), upload('group1-shard1of1.bin', files['group1-shard1of1.bin'])]);
+    expect(noCard.data).toBe('unknown');
   });
 
   it('loads model.json with its weights file chosen as separate files', async () => {
@@ -108,6 +119,7 @@ describe('import', () => {
     expect(summary.model).toBeNull();
     expect(summary.card?.dataset.name).toBe('MNIST');
     expect(summary.mismatch?.code).toBe('model.inputShape');
+    expect(summary.data).toBe('other');
     expect(wordOf(summary.mismatch!)).toMatch(/^This model takes inputs of shape \[28, 28, 1\], but .* has examples of shape \[2\]\. Load the data it was trained on\.$/);
   });
 });

@@ -48,8 +48,13 @@ export const enDeploy = {
       quantized: 'Weights',
       params: (n: number) => `${n.toLocaleString('en')} parameters`,
       epochs: (n: number, backend: string, date: string) => `${n} epochs on ${backend}, ${date}`,
-      sameData: 'matches the loaded data',
-      otherData: 'differs from the loaded data',
+      /** How the card's dataset relates to the loaded one (by name and checksum). */
+      data: {
+        same: 'matches the loaded data',
+        changed: 'same name as the loaded data, but other bytes: the checksums differ',
+        other: 'differs from the loaded data',
+        unknown: 'no checksum to compare with the loaded data',
+      },
     },
     continue: 'Continue training these weights',
     continueHint: 'Trains the current weights with the hyper-parameters on the left, as a new run.',

@@ -5,7 +5,7 @@ import { readModelUpload, type UploadedFile } from '../export/import';
 import type { LayersModelFiles } from '../export/layers-format';
 import { loadForDataset, measureQuantization, specFromModel } from '../export/model-io';
 import type { ModelSpec, ModelSummary } from '../models/spec';
-import type { ModelCard, QuantizeDtype } from '../runs/record';
+import type { DatasetInfo, ModelCard, QuantizeDtype } from '../runs/record';
 
 /** What an imported model turned out to be, for the page's import card. */
 export interface ImportSummary {
@@ -16,6 +16,24 @@ export interface ImportSummary {
   spec: ModelSpec;
   /** Why it cannot be evaluated or trained on the loaded data, when it cannot. */
   mismatch: EngineMessage | null;
+  /**
+   * How the card's dataset relates to the loaded one: the same data (same name and checksum), the same
+   * name with other bytes (edited, re-exported or differently preprocessed), another dataset, or unknown
+   * (no card, no data loaded, or a card without a checksum).
+   */
+  data: DataMatch;
+}
+
+export type DataMatch = 'same' | 'changed' | 'other' | 'unknown';
+
+/** Compares a card's dataset with the loaded one by id and, where both have one, by checksum. */
+export function matchData(card: ModelCard | null, loaded: DatasetInfo | null): DataMatch {
+  if (!card || !loaded) return 'unknown';
+  if (card.dataset.id !== loaded.id) return 'other';
+  const a = card.dataset.checksum;
+  const b = loaded.checksum;
+  if (!a || !b || a.of !== b.of) return 'unknown';
+  return a.value === b.value ? 'same' : 'changed';
 }
 
 /**
@@ -26,6 +44,7 @@ export interface ImportSummary {
 export async function importModelFiles(
   uploaded: UploadedFile[],
   hold: (files: LayersModelFiles, spec: ModelSpec, card: ModelCard | null) => Promise<ModelSummary>,
+  loaded: () => Promise<DatasetInfo | null>,
 ): Promise<ImportSummary> {
   const imported = readModelUpload(uploaded);
   const probe = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: JSON.parse(imported.files.modelJson).modelTopology })).catch((err: Error) => {
@@ -36,11 +55,12 @@ export async function importModelFiles(
   const spec = imported.card?.model ?? derived.spec;
   const notes: EngineMessage[] = [...imported.notes];
   if (derived.unsupported.length) notes.push({ code: 'session.importUnsupportedLayers', params: { layers: derived.unsupported } });
+  const data = matchData(imported.card, await loaded());
   try {
     const model = await hold(imported.files, spec, imported.card);
-    return { card: imported.card, notes, model, spec, mismatch: null };
+    return { card: imported.card, notes, model, spec, mismatch: null, data };
   } catch (err) {
-    return { card: imported.card, notes, model: null, spec, mismatch: toEngineMessage(err) };
+    return { card: imported.card, notes, model: null, spec, mismatch: toEngineMessage(err), data };
   }
 }
 

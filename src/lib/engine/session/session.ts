@@ -191,7 +191,11 @@ export class Session {
 
   /** Validates uploaded files (a bundle .zip, or model.json + weights) and, when it fits the data, makes it the held model. */
   importModel(uploaded: UploadedFile[]): Promise<ImportSummary> {
-    return importModelFiles(uploaded, (files, spec, card) => this.loadModelFiles(files, spec, 'imported', null, card));
+    return importModelFiles(
+      uploaded,
+      (files, spec, card) => this.loadModelFiles(files, spec, 'imported', null, card),
+      async () => (this.data.dataset ? this.data.describe() : null),
+    );
   }
 
   /** The spec of the held model (the plan when nothing is held). */
