@@ -192,6 +192,8 @@ export interface EngineCodes {
   'engine.failed': { detail: string };
   // Runs: another tab (or its worker) holds the run, so this one may not write it.
   'run.heldElsewhere': { name: string };
+  // Races (issue 16)
+  'race.contenders': { count: number; min: number; max: number };
   // A model too large to train on the backend (estimated before anything is built): bytes needed, the backend's budget.
   'shape.tooLarge': { bytes: number; budget: number; batchSize: number; backend: string };
   // What the browser lacks for a backend (found before TF.js is asked to start it).
@@ -428,6 +430,7 @@ export const ENGINE_CODES = [
   'boundary.badSize',
   'engine.failed',
   'run.heldElsewhere',
+  'race.contenders',
   'shape.tooLarge',
   'backend.missingFeature',
   'backend.softwareNotTimed',

@@ -270,6 +270,7 @@ export const enEngine: EngineTexts = {
   // Generic
   'engine.failed': (p) => p.detail,
   'run.heldElsewhere': (p) => `The run “${p.name}” is open in another tab, which is saving it; this tab cannot write it.`,
+  'race.contenders': (p) => `A race needs ${p.min} to ${p.max} contenders, not ${p.count}.`,
   'shape.tooLarge': (p) =>
     `The model needs about ${gigabytes(p.bytes)} of memory to train at batch ${n(p.batchSize)}; ${engineNames[p.backend] ?? 'the engine'} can give about ${gigabytes(p.budget)}. Use fewer filters or units, pool earlier, or a smaller batch.`,
   'backend.missingFeature': (p) => missingFeatures[p.feature],

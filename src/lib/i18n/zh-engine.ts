@@ -273,6 +273,7 @@ export const zhEngine: EngineTexts = {
   // 通用
   'engine.failed': (p) => p.detail,
   'run.heldElsewhere': (p) => `运行“${p.name}”已在另一个标签页中打开并由其保存；此标签页无法写入它。`,
+  'race.contenders': (p) => `一场竞速需要 ${p.min} 到 ${p.max} 个参赛者，而不是 ${p.count} 个。`,
   'shape.tooLarge': (p) =>
     `以批大小 ${n(p.batchSize)} 训练该模型约需 ${gigabytes(p.bytes)} 内存；${engineNames[p.backend] ?? '该引擎'}约能提供 ${gigabytes(p.budget)}。请减少卷积核数或单元数、更早进行池化，或使用更小的批大小。`,
   'backend.missingFeature': (p) => missingFeatures[p.feature],

@@ -25,7 +25,8 @@ export interface RunOptions {
   hooks?: TrainerHooks;
 }
 
-function newRecord(opts: NonNullable<RunOptions['record']>, dataset: DatasetInfo, spec: ModelSpec, model: tf.LayersModel, config: TrainConfig): RunRecord {
+/** A new run's record before its first epoch (a race's contenders start theirs the same way). */
+export function newRecord(opts: NonNullable<RunOptions['record']>, dataset: DatasetInfo, spec: ModelSpec, model: tf.LayersModel, config: TrainConfig): RunRecord {
   const now = new Date().toISOString();
   return {
     id: opts.id,

@@ -119,6 +119,15 @@ export interface RunRecord {
   seconds: number;
   /** Bytes of the stored weights (last + best checkpoints). */
   checkpointBytes: number;
+  /** Set when the run was one contender of a race (issue 16): the race, and this contender's place in it. */
+  race?: RaceMark;
+}
+
+/** Which race a run took part in: runs of one race share `id`; `contender` is 0-based, of `contenders`. */
+export interface RaceMark {
+  id: string;
+  contender: number;
+  contenders: number;
 }
 
 /** Summary metrics for the model card. */
