@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { startBackend, type BackendName } from './backend';
 import { EngineError } from './errors';
 import { registerConv2dBackpropFilter } from './kernels/conv2d-backprop-filter';
+import { registerOwnMatMul } from './kernels/matmul';
 
 /**
  * What failed allocations and broken backends look like when they surface as errors:
@@ -86,5 +87,8 @@ export async function rebuildBackend(name: BackendName, timeoutMs?: number): Pro
   tf.removeBackend(name);
   tf.registerBackend(name, factory, priority);
   await startBackend(name, timeoutMs);
-  if (name === 'wasm') registerConv2dBackpropFilter('wasm');
+  if (name === 'wasm') {
+    registerConv2dBackpropFilter('wasm');
+    registerOwnMatMul('wasm');
+  }
 }

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { denseTrainingForward } from '../kernels/dense';
+import { ownMatMulActive } from '../kernels/matmul';
 
 /**
  * The training forward pass, layer by layer over a Sequential model's own variables.
@@ -14,7 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 interface DenseLike {
   kernel: { read(): tf.Tensor };
   bias?: { read(): tf.Tensor } | null;
-  activation: { apply(x: tf.Tensor): tf.Tensor };
+  activation: { apply(x: tf.Tensor): tf.Tensor; getClassName(): string };
 }
 
 /** x·W where x needs no gradient (the input batch): only dW = transpose(x)·dy is computed. */
@@ -46,6 +48,8 @@ const matMulHidden = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
 export function trainingForward(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
   let h = x;
   let isInput = true;
+  // Our WASM matmul reads transposed operands in place and fuses bias and relu (kernels/dense.ts).
+  const own = ownMatMulActive();
   for (const layer of model.layers) {
     const kind = layer.getClassName();
     if (kind === 'Flatten') {
@@ -55,6 +59,14 @@ export function trainingForward(model: tf.LayersModel, x: tf.Tensor): tf.Tensor 
     if (kind === 'Dense' && h.rank === 2) {
       const dense = layer as unknown as DenseLike;
       const w = dense.kernel.read() as tf.Tensor2D;
+      if (own) {
+        const name = dense.activation.getClassName();
+        const fused = name === 'relu' ? 'relu' : 'linear';
+        const y = denseTrainingForward(h as tf.Tensor2D, w, (dense.bias?.read() as tf.Tensor1D | undefined) ?? null, fused, !isInput);
+        h = name === 'relu' || name === 'linear' ? y : dense.activation.apply(y);
+        isInput = false;
+        continue;
+      }
       let z = isInput ? matMulInput(h as tf.Tensor2D, w) : (matMulHidden(h, w) as tf.Tensor2D);
       if (dense.bias) z = tf.add(z, dense.bias.read());
       h = dense.activation.apply(z);

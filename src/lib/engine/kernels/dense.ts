@@ -1,0 +1,39 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * A Dense layer's training pass for backends whose matmul reads transposed operands in place (our WASM GEMM,
+ * kernels/matmul.ts): y = act(h·W + b) in one `_FusedMatMul` (bias and relu inside the GEMM), and
+ *   dz = dy ⊙ act'(y);  dW = hᵀ·dz;  db = Σ_rows dz;  dh = dz·Wᵀ (only when h needs a gradient)
+ * with the transposes as matmul flags, never materialised.
+ *
+ * TF.js's own fused matmul refuses to fuse relu under a gradient tape (tfjs-core `shouldFuse`), so the layer
+ * would run matmul, add and relu as three kernels, each a pass over the activations.
+ *
+ * @param h [batch, in], no gradient taken when `hNeedsGrad` is false (the input batch)
+ * @param w [in, out]; bias [out] or null; activation 'relu' or 'linear'
+ * @returns [batch, out], owned by the caller's gradient scope
+ */
+export function denseTrainingForward(h: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D | null, activation: 'relu' | 'linear', hNeedsGrad: boolean): tf.Tensor2D {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const hh = (hNeedsGrad ? args.shift() : h) as tf.Tensor2D;
+    const [ww, bb] = args as [tf.Tensor2D, tf.Tensor1D | undefined];
+    const inputs: tf.NamedTensorMap = bb ? { a: hh, b: ww, bias: bb } : { a: hh, b: ww };
+    const y = tf.engine().runKernel('_FusedMatMul', inputs, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 }) as tf.Tensor2D;
+    save([hh, ww, y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [hs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const dz = activation === 'relu' ? tf.mul(dy, tf.step(ys)) : (dy as tf.Tensor2D);
+        const grads: tf.Tensor[] = [tf.matMul(hs, dz as tf.Tensor2D, true, false)];
+        if (bb) grads.push(tf.sum(dz, 0));
+        if (hNeedsGrad) grads.unshift(tf.matMul(dz as tf.Tensor2D, ws, false, true));
+        return grads;
+      },
+    };
+  });
+  const inputs: tf.Tensor[] = hNeedsGrad ? [h, w] : [w];
+  if (bias) inputs.push(bias);
+  return f(...inputs) as tf.Tensor2D;
+}

@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs';
+import { Gemm, type GemmPool } from './gemm';
+
+/** The parts of TF.js's WASM backend our kernels use (tfjs-backend-wasm 4.22, backend_wasm.ts). */
+export interface WasmBackendLike {
+  dataIdMap: { get(id: object): { memoryOffset: number | null; shape?: number[] } | undefined };
+  wasm: {
+    wasmMemory?: WebAssembly.Memory;
+    asm?: { memory?: WebAssembly.Memory };
+    _malloc(bytes: number): number;
+    _free(ptr: number): void;
+  };
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+/** The WASM backend's memory, or null when it has none we can reach. */
+export function wasmMemory(backend: WasmBackendLike): WebAssembly.Memory | null {
+  return backend.wasm?.wasmMemory ?? backend.wasm?.asm?.memory ?? null;
+}
+
+/** Byte offset of a tensor's data on the WASM heap. */
+export function heapOffset(backend: WasmBackendLike, t: tf.TensorInfo): number {
+  const offset = backend.dataIdMap.get(t.dataId)?.memoryOffset;
+  if (offset == null) throw new RangeError('tensor has no data on the WASM heap');
+  return offset;
+}
+
+const gemms = new WeakMap<WebAssembly.Memory, Gemm | null>();
+let poolFactory: (() => GemmPool | null) | null = null;
+
+/**
+ * Attaches a thread pool to every GEMM made from now on (and to those made already): `factory(memory)` is
+ * called once per WASM memory (a pool has a memory of its own, so one pool can serve them all). The worker does this when the page is cross-origin isolated.
+ */
+export function setGemmPoolFactory(factory: typeof poolFactory): void {
+  poolFactory = factory;
+}
+
+/** Our GEMM on the WASM backend's heap (null where it cannot run: no memory, no SIMD). */
+export function heapGemm(backend: WasmBackendLike): Gemm | null {
+  const memory = wasmMemory(backend);
+  if (!memory) return null;
+  let gemm = gemms.get(memory);
+  if (gemm === undefined) {
+    try {
+      gemm = new Gemm(memory, { malloc: (n) => backend.wasm._malloc(n) >>> 0, free: (p) => backend.wasm._free(p) });
+    } catch {
+      gemm = null;
+    }
+    gemms.set(memory, gemm);
+  }
+  if (gemm && poolFactory && !gemm.hasPool) gemm.setPool(poolFactory());
+  return gemm;
+}
