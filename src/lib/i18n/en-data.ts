@@ -34,6 +34,10 @@ export const dataMessages = {
       apply: 'Use this data',
     },
     images: {
+      limits: (zip: string, image: string) => `${zip} per zip, ${image} per image`,
+      chosenFiles: (n: number) => `${n.toLocaleString('en')} file${n === 1 ? '' : 's'}`,
+      chosenClasses: (n: number, k: number) => `${n.toLocaleString('en')} file${n === 1 ? '' : 's'} in ${k} classes`,
+      defaultName: 'my images',
       zip: 'A zip with one folder per class',
       folder: 'A folder with one sub-folder per class',
       drop: 'or drop class folders here',
@@ -66,6 +70,7 @@ export const dataMessages = {
       targetHist: 'Target values (training rows)',
       train: 'train',
       test: 'test',
+      classes: (n: number) => `${n} classes`,
       features: (n: number) => `${n} input feature${n === 1 ? '' : 's'}`,
     },
   },

@@ -90,6 +90,11 @@ export const en = {
     failed: (msg: string) => `Training failed: ${msg}`,
   },
   charts: {
+    lossAxis: 'loss',
+    lossLogAxis: 'loss (log)',
+    accuracyAxis: 'accuracy',
+    lrAxis: 'learning rate',
+    lossNow: (loss: string) => `loss ${loss}`,
     loss: 'Training loss per batch',
     raw: 'loss (raw)',
     smoothed: 'loss (smoothed)',
@@ -138,6 +143,7 @@ export const en = {
     smoothed: 'smoothed loss',
     raw: 'loss',
     valley: 'valley',
+    edgeMark: 'edge ÷ 10',
     steepest: 'steepest',
     cyclePeak: 'one-cycle peak',
     rules: {
@@ -266,6 +272,8 @@ export const en = {
     stepCount: (n: number) => `step ${n}`,
     projector: 'Projector mode',
     copyLink: 'Copy link to this lesson',
+    /** The Space bar, as the Step button's tooltip names its shortcut. */
+    spaceKey: 'Space',
     copied: 'Link copied.',
     shortcuts: 'Keys: Space = step, P = play/pause, R = reset.',
     surfaceLabel: (name: string) => `Loss surface: ${name}. Click to set the start; with focus, arrow keys move it.`,
@@ -373,6 +381,15 @@ export const en = {
     wasmThreads: { term: 'WASM threads', explain: 'Lets the WebAssembly backend compute on several CPU cores at once. Browsers allow it only on cross-origin isolated pages.' },
     crossOriginIsolation: { term: 'Cross-origin isolation', explain: 'A security mode a page enters when its server sends two special headers. Only then may it share memory between threads, which WASM threads need.' },
   },
+  /** Joins a label and its value ("Engine: WASM"). */
+  colon: ': ',
+  /** Joins items of a list in a sentence. */
+  comma: ', ',
+  /** Ends a sentence built from parts. */
+  period: '.',
+  /** Joins parts of one line ("…; 2 logical cores"). */
+  semicolon: '; ',
+  cores: (n: number) => `${n} logical core${n === 1 ? '' : 's'}`,
   dismiss: 'Dismiss',
   ...dataMessages,
   ...modelMessages,

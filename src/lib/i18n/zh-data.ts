@@ -35,6 +35,10 @@ export const zhDataMessages: typeof dataMessages = {
       apply: '使用这些数据',
     },
     images: {
+      limits: (zip: string, image: string) => `每个 zip 最大 ${zip}，每张图像最大 ${image}`,
+      chosenFiles: (n: number) => `${n.toLocaleString('zh-CN')} 个文件`,
+      chosenClasses: (n: number, k: number) => `${n.toLocaleString('zh-CN')} 个文件，${k} 个类别`,
+      defaultName: '我的图像',
       zip: '每个类别一个文件夹的 zip 压缩包',
       folder: '每个类别一个子文件夹的文件夹',
       drop: '或将类别文件夹拖放到此处',
@@ -67,6 +71,7 @@ export const zhDataMessages: typeof dataMessages = {
       targetHist: '目标值（训练集的行）',
       train: '训练',
       test: '测试',
+      classes: (n: number) => `${n} 个类别`,
       features: (n: number) => `${n} 个输入特征`,
     },
   },

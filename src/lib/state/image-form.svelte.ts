@@ -25,9 +25,9 @@ export class ImageForm {
   /** What was chosen, for the form to show. */
   get chosen(): string | null {
     if (this.mode === 'zip') return this.zip?.name ?? null;
-    if (this.mode === 'folder') return this.folder.length ? `${this.folder.length} files` : null;
+    if (this.mode === 'folder') return this.folder.length ? t.dataUi.images.chosenFiles(this.folder.length) : null;
     const n = this.classes.reduce((s, c) => s + c.files.length, 0);
-    return n ? `${n} files in ${this.classes.length} classes` : null;
+    return n ? t.dataUi.images.chosenClasses(n, this.classes.length) : null;
   }
 
   get ready(): boolean {
@@ -35,7 +35,7 @@ export class ImageForm {
   }
 
   options(): ImageOptions {
-    const name = this.mode === 'zip' ? (this.zip?.name ?? 'images') : this.mode === 'folder' ? (this.folder[0]?.path.split('/')[0] ?? 'folder') : 'my images';
+    const name = this.mode === 'zip' ? (this.zip?.name ?? 'images') : this.mode === 'folder' ? (this.folder[0]?.path.split('/')[0] ?? 'folder') : t.dataUi.images.defaultName;
     return { size: this.size, channels: this.channels, testFraction: this.testFraction, splitSeed: this.splitSeed, name };
   }
 
@@ -60,6 +60,6 @@ export class ImageForm {
       seen.add(name);
       for (const file of c.files) files.push({ path: `${name}/${file.name}`, bytes: await readWithLimit(file, 'image', `${name}/${file.name}`), className: name });
     }
-    return { kind: 'files', name: 'my images', files };
+    return { kind: 'files', name: t.dataUi.images.defaultName, files };
   }
 }
