@@ -28,8 +28,12 @@ async function setup(backend: BackendName | undefined, model: BenchModel = 'mlp'
   return info;
 }
 
-async function throughput(backend: BackendName, batchSizes: number[], measureMs = 3000, withFit = true, model: BenchModel = 'mlp') {
+/** Which kernels WASM uses: TF.js's own (`own: false`) or ours, on `threads` threads (0: all available). */
+type KernelChoice = { own?: boolean; threads?: number };
+
+async function throughput(backend: BackendName, batchSizes: number[], measureMs = 3000, withFit = true, model: BenchModel = 'mlp', kernels?: KernelChoice) {
   const info = await setup(backend, model);
+  const inEffect = kernels && backend === 'wasm' ? await client.api.bench.kernels(kernels) : null;
   const spec = specOf(model);
   const rows = [];
   for (const batchSize of batchSizes) {
@@ -38,13 +42,15 @@ async function throughput(backend: BackendName, batchSizes: number[], measureMs 
     const fit = withFit ? await client.api.bench.modelFit({ spec, config, samples: Math.max(4096, Math.min(60000, Math.round((ours.samplesPerSec * measureMs) / 1000))) }) : null;
     rows.push({ batchSize, ours: ours.samplesPerSec, fit: fit?.samplesPerSec ?? null });
   }
-  return { backend: info.name, reason: info.reason, detail: info.detail, notices: info.notices, rows };
+  const after = inEffect ? await client.api.bench.kernels({}) : null;
+  return { backend: info.name, reason: info.reason, detail: info.detail, notices: info.notices, rows, kernels: after, isolated: self.crossOriginIsolated, cores: navigator.hardwareConcurrency };
 }
 
 /** Kernel times of one step of the classic MLP on `backend` at `batchSize`. */
-async function profile(backend: BackendName, batchSize: number) {
-  const info = await setup(backend);
-  const result = await client.api.bench.profileStep({ spec: classicMlp(), config: { ...DEFAULT_CONFIG, batchSize } });
+async function profile(backend: BackendName, batchSize: number, kernels?: KernelChoice, model: BenchModel = 'mlp') {
+  const info = await setup(backend, model);
+  if (kernels && backend === 'wasm') await client.api.bench.kernels(kernels);
+  const result = await client.api.bench.profileStep({ spec: specOf(model), config: { ...DEFAULT_CONFIG, batchSize } });
   return { backend: info.name, ...result };
 }
 

@@ -3,6 +3,8 @@ with Adam (lr 0.001, eps 1e-7) in PyTorch on this CPU, samples/s per batch size 
 
 Run with Debian's python3-torch and OpenBLAS on one thread (docs/RUNTIME.md, "The native PyTorch reference"):
   OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/reference.py 32 128 512
+  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/reference.py --lenet 32 128   (the LeNet-style CNN of the app:
+  conv 6@5×5 same, max-pool 2, conv 16@5×5 valid, max-pool 2, 120, 84, 10, relu; NHWC in the app, NCHW here)
 Prints one JSON object: {"torch": version, "threads": n, "rows": [{"batchSize": b, "samplesPerSec": s}]}.
 Random inputs of MNIST's shape: the speed of these dense layers does not depend on the values.
 """
@@ -16,8 +18,21 @@ torch.set_num_threads(1)
 torch.manual_seed(0)
 
 
-def measure(batch: int, seconds: float = 2.0) -> float:
-    model = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+def mlp() -> torch.nn.Module:
+    return torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(784, 128), torch.nn.ReLU(), torch.nn.Linear(128, 10))
+
+
+def lenet() -> torch.nn.Module:
+    nn = torch.nn
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
+    )
+
+
+def measure(batch: int, seconds: float = 2.0, make=mlp) -> float:
+    model = make()
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_fn = torch.nn.CrossEntropyLoss()
     n = 8192
@@ -42,6 +57,7 @@ def measure(batch: int, seconds: float = 2.0) -> float:
 
 
 if __name__ == "__main__":
-    sizes = [int(a) for a in sys.argv[1:]] or [32, 128, 512]
-    rows = [{"batchSize": b, "samplesPerSec": measure(b)} for b in sizes]
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "rows": rows}))
+    make = lenet if "--lenet" in sys.argv else mlp
+    sizes = [int(a) for a in sys.argv[1:] if not a.startswith("--")] or [32, 128, 512]
+    rows = [{"batchSize": b, "samplesPerSec": measure(b, make=make)} for b in sizes]
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "model": make.__name__, "rows": rows}))

@@ -1,11 +1,11 @@
-// npm run bench [-- quick | page | tune | lenet] [-- no-build]: trains in headless Chromium through the app's own worker and prints a table.
+// npm run bench [-- quick | page | tune | lenet | kernels] [-- no-build] (BENCH_DIST, BENCH_PORT: build folder and port): trains in headless Chromium through the app's own worker and prints a table.
 // Writes bench/results.json. A benchmark, not a test: numbers depend on the machine.
 import { spawn, execSync } from 'node:child_process';
 import { writeFileSync, existsSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 
 const args = new Set(process.argv.slice(2));
-const PORT = 4180;
+const PORT = Number(process.env.BENCH_PORT ?? 4180);
 const CHROMIUM_ARGS = [
   '--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--disable-quic', '--disable-dev-shm-usage', '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
@@ -17,8 +17,9 @@ function fmt(n) {
 }
 
 async function startServer() {
-  if (!args.has('no-build')) execSync('npx vite build', { stdio: 'ignore' });
-  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { stdio: 'ignore', detached: true });
+  const outDir = process.env.BENCH_DIST ?? 'dist';
+  if (!args.has('no-build')) execSync(`npx vite build --outDir ${outDir}`, { stdio: 'ignore' });
+  const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1', '--outDir', outDir], { stdio: 'ignore', detached: true });
   for (let i = 0; i < 100; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${PORT}/`)).ok) return server;
@@ -82,14 +83,14 @@ async function tuneBench(browser) {
   return { defaults, auto, ratio, rounds, bad };
 }
 
-/** PyTorch on this CPU (Debian's python3-torch with OpenBLAS, one thread), when installed. */
-function nativeReference(batchSizes) {
+/** PyTorch on this CPU (Debian's python3-torch with OpenBLAS, one thread), when installed; `lenet` for the CNN. */
+function nativeReference(batchSizes, lenet = false) {
   try {
     execSync('/usr/bin/python3 -c "import torch"', { stdio: 'ignore' });
   } catch {
     return null;
   }
-  const out = execSync(`/usr/bin/python3 bench/reference.py ${batchSizes.join(' ')}`, { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } }).toString();
+  const out = execSync(`/usr/bin/python3 bench/reference.py ${lenet ? '--lenet ' : ''}${batchSizes.join(' ')}`, { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } }).toString();
   return JSON.parse(out.trim().split('\n').at(-1));
 }
 
@@ -132,6 +133,72 @@ async function pageResponsiveness(browser) {
   }
   await context.close();
   return visits;
+}
+
+/**
+ * Our WASM kernels against TF.js's own, in one process: rounds that alternate TF.js's kernels, ours on one
+ * thread, ours on every core, and PyTorch on one thread, for the MLP and the LeNet-style CNN (medians printed).
+ */
+async function kernelsBench(browser, rounds) {
+  const contenders = [
+    { name: "TF.js's kernels", kernels: { own: false, threads: 1 } },
+    { name: 'ours, 1 thread', kernels: { own: true, threads: 1 } },
+    { name: 'ours, all cores', kernels: { own: true, threads: 0 } },
+  ];
+  const models = [
+    { model: 'mlp', sizes: [32, 128, 512], ms: 2000 },
+    { model: 'lenet', sizes: [32, 128], ms: 2000 },
+  ];
+  const samples = {};
+  const add = (key, v) => (samples[key] ??= []).push(v);
+  let threadsSeen = 1;
+  let isolated = false;
+  for (let round = 0; round < rounds; round++) {
+    for (const { model, sizes, ms } of models) {
+      for (const c of contenders) {
+        const page = await benchPage(browser);
+        try {
+          const r = await page.evaluate((a) => window.descentBench.throughput(...a), ['wasm', sizes, ms, false, model, c.kernels]);
+          if (c.kernels.threads === 0) threadsSeen = r.kernels?.threads ?? 1;
+          isolated = r.isolated;
+          for (const row of r.rows) add(`${model}/${c.name}/${row.batchSize}`, row.ours);
+        } finally {
+          await page.close();
+        }
+      }
+      const native = nativeReference(sizes, model === 'lenet');
+      for (const row of native?.rows ?? []) add(`${model}/PyTorch/${row.batchSize}`, row.samplesPerSec);
+    }
+  }
+  const median = (xs) => (xs?.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : null);
+  const table = [];
+  console.log(`\nOur WASM kernels vs TF.js's own, samples/s of our loop (median of ${rounds} alternating rounds; page ${isolated ? 'isolated' : 'NOT isolated'}, all cores = ${threadsSeen} threads)`);
+  console.log("model | batch | TF.js's kernels | ours, 1 thread | ours, all cores | ours 1 / TF.js | all / 1 thread | PyTorch 1 thread | ours 1 / PyTorch");
+  for (const { model, sizes } of models) {
+    for (const b of sizes) {
+      const [tfjs, one, all, torch] = [...contenders.map((c) => c.name), 'PyTorch'].map((n) => median(samples[`${model}/${n}/${b}`]));
+      table.push({ model, batchSize: b, tfjs, ours1: one, oursAll: all, threads: threadsSeen, pytorch: torch });
+      const ratio = (x, y) => (x && y ? (x / y).toFixed(2) : '–');
+      console.log(`${model.padEnd(5)} | ${String(b).padStart(5)} | ${fmt(tfjs).padStart(15)} | ${fmt(one).padStart(14)} | ${fmt(all).padStart(15)} | ${ratio(one, tfjs).padStart(14)} | ${ratio(all, one).padStart(14)} | ${fmt(torch).padStart(16)} | ${torch ? ((100 * one) / torch).toFixed(1) + '%' : '–'}`);
+    }
+  }
+  return { rounds, isolated, threads: threadsSeen, samples, table };
+}
+
+// `npm run bench -- kernels`: only the table of our kernels against TF.js's and PyTorch.
+if (args.has('kernels')) {
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const r = await kernelsBench(browser, Number(process.env.ROUNDS ?? 3));
+    writeFileSync(new URL('./results-kernels.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), ...r }, null, 2));
+  } finally {
+    await browser.close();
+    try {
+      process.kill(-server.pid);
+    } catch {}
+  }
+  process.exit(0);
 }
 
 // `npm run bench -- lenet`: the LeNet-style CNN on full MNIST (bench/lenet.mjs starts its own server).

@@ -1,11 +1,11 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { BACKEND_ORDER, initBackend, pickFastestBackend, startBackend, type BackendName, type BackendSpeed } from '../engine/backend';
 import type { Task } from '../engine/data/dataset';
 import { placeholderDataset } from '../engine/data/placeholder';
 import type { ModelSpec } from '../engine/models/spec';
 import type { Session } from '../engine/session';
+import { gemmThreads } from './gemm-threads';
 import { probeBackend } from './probes';
 
 /** The worker's backend commands: start one, measure which is fastest here, check a GPU's numerics. */
@@ -13,7 +13,7 @@ export function backendApi(session: Session) {
   const api = {
     async init(options: { forced?: BackendName } = {}) {
       const choice = await initBackend(BACKEND_ORDER, { probe: probeBackend, forced: options.forced, timeoutMs: 8000 });
-      const threads = choice.name === 'wasm' ? getThreadsCount() : 0;
+      const threads = choice.name === 'wasm' ? gemmThreads() : 0;
       return { ...choice, threads, crossOriginIsolated: self.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, tfVersion: tf.version.tfjs };
     },
     /**
@@ -36,7 +36,7 @@ export function backendApi(session: Session) {
         else candidates.push(name);
       }
       const picked = await pickFastestBackend(candidates, (ms) => session.tools.quickThroughput(ms), budgetMs);
-      return { ...picked, speeds: [...skipped, ...picked.speeds], detail: details.get(picked.chosen) ?? '', threads: picked.chosen === 'wasm' ? getThreadsCount() : 0 };
+      return { ...picked, speeds: [...skipped, ...picked.speeds], detail: details.get(picked.chosen) ?? '', threads: picked.chosen === 'wasm' ? gemmThreads() : 0 };
     },
     /**
      * The same measurement for a model and data shape this worker does not hold: random examples stand in for

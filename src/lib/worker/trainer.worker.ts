@@ -10,6 +10,7 @@ import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-t
 import { BACKEND_ORDER, initBackend, type BackendName } from '../engine/backend';
 import { isAllocationFailure, rebuildBackend } from '../engine/backend-recovery';
 import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
+import { installGemmThreads, setGemmOptions } from './gemm-threads';
 import { DataWorkshop, type ImageSource, type TableSlot } from '../engine/data/workshop';
 import type { IdxDatasetInfo, IdxFiles } from '../engine/data/mnist';
 import type { SyntheticOptions } from '../engine/data/synthetic';
@@ -40,6 +41,8 @@ setWasmPaths({
 });
 // WASM lacks the conv filter gradient: without it a CNN cannot train there.
 registerConv2dBackpropFilter('wasm');
+// Our WASM GEMM (engine/kernels/matmul.ts) shares its rows out to a pool of threads when the page is isolated.
+installGemmThreads();
 
 // TF.js caps its WASM thread pool at half the logical cores (1 on a 2-core machine); use them all.
 if (self.crossOriginIsolated) setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
@@ -254,6 +257,8 @@ const api = {
     profileStep: (options: { spec: ModelSpec; config: TrainConfig }) => session.tools.profileStep(options.spec, options.config),
     trainTracked: (options: { config: TrainConfig; targetAccuracy: number; minEpochs: number }) => session.tools.trainTracked(options.config, options.targetAccuracy, options.minEpochs),
     memory: () => ({ numTensors: tf.memory().numTensors, numBytes: tf.memory().numBytes }),
+    /** Our WASM kernels on or off and their threads (0: all), for before/after tables; returns what is in effect. */
+    kernels: (options: { own?: boolean; threads?: number }) => setGemmOptions(options),
     /** A run that is not recorded, then its test accuracy (benchmarks). */
     async run(options: { config: TrainConfig }, onEvent: (e: TrainEvent) => void) {
       try {

@@ -88,7 +88,7 @@ export class Gemm {
   readonly exports: GemmExports;
   private scratch = 0;
   private scratchBytes = 0;
-  private pool: GemmPool | null = null;
+  private current: GemmPool | null = null;
 
   constructor(
     readonly memory: WebAssembly.Memory,
@@ -99,15 +99,15 @@ export class Gemm {
 
   /** Threads to share rows with (null: this thread alone). */
   setPool(pool: GemmPool | null): void {
-    this.pool = pool;
+    this.current = pool;
   }
 
-  get hasPool(): boolean {
-    return this.pool !== null;
+  get pool(): GemmPool | null {
+    return this.current;
   }
 
   get threads(): number {
-    return this.pool?.threads ?? 1;
+    return this.current?.threads ?? 1;
   }
 
   /** Scratch of at least `bytes`, 64-byte aligned; reused across calls, grown when needed. */
@@ -125,8 +125,8 @@ export class Gemm {
   run(call: GemmCall): void {
     const { m, n, k } = call;
     if (m === 0 || n === 0) return;
-    if (this.pool && this.pool.threads > 1 && m >= 8 && m * n * k >= PARALLEL_MIN_MACS) {
-      this.pool.run(call, this.memory);
+    if (this.current && this.current.threads > 1 && m >= 8 && m * n * k >= PARALLEL_MIN_MACS) {
+      this.current.run(call, this.memory);
       return;
     }
     const n8 = Math.ceil(n / 8) * 8;

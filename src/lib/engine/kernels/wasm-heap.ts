@@ -30,8 +30,8 @@ const gemms = new WeakMap<WebAssembly.Memory, Gemm | null>();
 let poolFactory: (() => GemmPool | null) | null = null;
 
 /**
- * Attaches a thread pool to every GEMM made from now on (and to those made already): `factory(memory)` is
- * called once per WASM memory (a pool has a memory of its own, so one pool can serve them all). The worker does this when the page is cross-origin isolated.
+ * Gives every GEMM on a WASM heap the thread pool `factory()` returns (asked at each use; null: one thread).
+ * A pool has a memory of its own, so one pool serves every heap. The worker sets this (worker/gemm-threads.ts).
  */
 export function setGemmPoolFactory(factory: typeof poolFactory): void {
   poolFactory = factory;
@@ -50,6 +50,10 @@ export function heapGemm(backend: WasmBackendLike): Gemm | null {
     }
     gemms.set(memory, gemm);
   }
-  if (gemm && poolFactory && !gemm.hasPool) gemm.setPool(poolFactory());
+  // Asked every time: the factory returns its current pool (null: one thread), which a benchmark may change.
+  if (gemm && poolFactory) {
+    const pool = poolFactory();
+    if (pool !== gemm.pool) gemm.setPool(pool);
+  }
   return gemm;
 }
