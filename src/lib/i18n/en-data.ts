@@ -7,6 +7,9 @@ export const dataMessages = {
     groups: { images: 'Images', tables: 'Tables', generated: 'Generated (2-D)', own: 'Your own data' },
     ownCsv: 'CSV or TSV file…',
     ownImages: 'Images…',
+    /** A class of generated 2-D data, and where the data came from. */
+    generatedClass: (i: number) => `class ${i}`,
+    generatedSource: (kind: string, count: number, noise: number, seed: number) => `generated here: ${kind}, ${count} points, noise ${noise}, seed ${seed}`,
     /** A built-in table whose target is a number, as the picker lists it. */
     regression: (name: string) => `${name} (regression)`,
     loadingFile: (name: string) => `Reading ${name}…`,

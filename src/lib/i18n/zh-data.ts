@@ -9,6 +9,8 @@ export const zhDataMessages: typeof dataMessages = {
     groups: { images: '图像', tables: '表格', generated: '生成数据（二维）', own: '你自己的数据' },
     ownCsv: 'CSV 或 TSV 文件…',
     ownImages: '图像…',
+    generatedClass: (i: number) => `类别 ${i}`,
+    generatedSource: (kind: string, count: number, noise: number, seed: number) => `在本页生成：${kind}，${count} 个点，噪声 ${noise}，随机种子 ${seed}`,
     regression: (name: string) => `${name}（回归）`,
     loadingFile: (name: string) => `正在读取 ${name}…`,
     decoding: '正在解码并缩放图像…',

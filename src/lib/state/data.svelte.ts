@@ -54,7 +54,13 @@ export class DataState {
 
   async generate(): Promise<void> {
     const g = $state.snapshot(this.generator);
-    const options: SyntheticOptions = { kind: g.kind, count: g.count, noise: g.noise, seed: g.seed, classes: g.classes };
+    const classes = g.classes ?? defaultClasses(g.kind);
+    const names = {
+      dataset: t.dataUi.generators[g.kind],
+      classes: Array.from({ length: classes }, (_, i) => t.dataUi.generatedClass(i)),
+      source: t.dataUi.generatedSource(t.dataUi.generators[g.kind], g.count, g.noise, g.seed),
+    };
+    const options: SyntheticOptions = { kind: g.kind, count: g.count, noise: g.noise, seed: g.seed, classes: g.classes, names };
     await this.load(`synthetic-${g.kind}`, t.dataUi.generator.generate, async (ticket) => {
       await app.api.data.loadSynthetic({ ticket, options });
       await this.use();

@@ -35,6 +35,11 @@ export interface SyntheticOptions {
   seed: number;
   /** Number of classes for 'spiral' and 'gaussian' (2..5; default 2 for spiral, 3 for gaussian). */
   classes?: number;
+  /**
+   * Names in the page's language (the engine has no words of its own): the dataset's name, one per class,
+   * and the source line. Plain defaults ("Spiral", "0", "1", …) are used where absent.
+   */
+  names?: { dataset: string; classes: string[]; source: string };
 }
 
 /** Standard normal from two uniforms (Box–Muller). */
@@ -147,14 +152,14 @@ export function generateSynthetic(opts: SyntheticOptions): Dataset {
   const test = toSplit(points(opts, testCount, rng), regression, rng);
   return {
     id: `synthetic-${opts.kind}`,
-    name: opts.kind[0].toUpperCase() + opts.kind.slice(1),
+    name: opts.names?.dataset ?? opts.kind[0].toUpperCase() + opts.kind.slice(1),
     task: regression ? 'regression' : 'classification',
     inputShape: [regression ? 1 : 2],
     numClasses: regression ? 1 : classes,
-    classNames: regression ? ['y'] : Array.from({ length: classes }, (_, i) => `class ${i}`),
+    classNames: regression ? ['y'] : Array.from({ length: classes }, (_, i) => opts.names?.classes[i] ?? String(i)),
     xScale: 1,
     train,
     test,
-    source: `generated: ${opts.kind}, ${opts.count} points, noise ${opts.noise}, seed ${opts.seed}`,
+    source: opts.names?.source ?? `${opts.kind}, ${opts.count}, ${opts.noise}, ${opts.seed}`,
   };
 }
