@@ -2,6 +2,7 @@ import { dataMessages } from './en-data';
 import { modelMessages } from './en-model';
 import { enDeploy } from './en-deploy';
 import { enEngine } from './en-engine';
+import { enRace } from './en-race';
 /** An integer in superscript digits (β₁ᵗ written with the step's number). */
 function superscript(n: number): string {
   return String(n).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]);
@@ -399,3 +400,4 @@ export const en = {
 };
 
 export type Messages = typeof en;
+  race: enRace,

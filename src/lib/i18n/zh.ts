@@ -3,6 +3,7 @@ import { zhDataMessages } from './zh-data';
 import { zhModelMessages } from './zh-model';
 import { zhDeploy } from './zh-deploy';
 import { zhEngine } from './zh-engine';
+import { zhRace } from './zh-race';
 /** 用上标数字写出的整数（β₁ᵗ 中的步数）。 */
 function superscript(n: number): string {
   return String(n).replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)]);
@@ -405,3 +406,4 @@ export const zh: Messages = {
   /** 引擎的错误和提示，每个代码一条文本。 */
   engine: zhEngine,
 };
+  race: zhRace,

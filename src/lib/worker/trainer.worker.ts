@@ -29,6 +29,8 @@ import { injectBackendFailure, isBackendFailure } from '../engine/train/fault';
 import type { TrainResult } from '../engine/train/loop';
 import { tunerDecisions } from '../engine/tune/auto';
 import type { AutoEvent, TuneEvent } from '../engine/tune/events';
+import { raceApi, type WorkerRaceOptions } from './race-api';
+import type { RaceEvent } from '../engine/race/events';
 import { decodeImage } from './decode-image';
 import { probeBackend } from './probes';
 import { backendApi } from './backend-api';
@@ -103,6 +105,7 @@ async function runAndEvaluate(config: TrainConfig, emit: (e: TrainEvent) => void
       if (attempt >= 2 || !isBackendFailure(err)) throw err;
       const from = tf.getBackend();
       const next = await initBackend(BACKEND_ORDER.filter((b) => b !== from), { probe: probeBackend, timeoutMs: 8000 });
+const race = raceApi(session, refitTable);
       const point = await deploy.fallbackPoint(opts.runId);
       emit({ kind: 'fallback', from, to: next.name, reason: toEngineMessage(err), resumeStep: point.step, resumeEpoch: point.epoch });
       opts = { ...opts, resume: point.resume };
@@ -219,6 +222,18 @@ const api = {
         const outcome: { run?: { result: TrainResult; testSaved: boolean } } = {};
         await guarded(() =>
           session.tools.auto(options.config, emit, async (tuned) => {
+  /** Race mode (issue 16): contenders trained side by side, each stored as a run. */
+  race: Comlink.proxy({
+    /** `onEvent` arrives as a comlink proxy; it is released when the race ends. */
+    async run(options: WorkerRaceOptions, onEvent: (e: RaceEvent) => void) {
+      try {
+        return await guarded(() => race.run(options, (e) => void onEvent(e)));
+      } finally {
+        release(onEvent);
+      }
+    },
+    stop: () => race.stop(),
+  }),
             outcome.run = await runAndEvaluate(tuned, emit, { ...options.run, tuner: tuned.tuning ? tunerDecisions(tuned.tuning) : null });
             return outcome.run.result;
           }),

@@ -51,7 +51,6 @@ export class Contender {
   private busyMs = 0;
   private sliceStart = 0;
   private epochStartSeconds = 0;
-  private lastStepsSeconds = 0;
 
   constructor(
     readonly index: number,
@@ -152,10 +151,9 @@ export class Contender {
         this.divergedAt = { step: event.firstStep + i + 1, learningRate: event.learningRate[i], exploded: Number.isFinite(loss) };
       }
     }
+    // Over the whole run so far: a rate per report (a few ms of work) swings with whatever else the machine does.
     const seconds = this.seconds;
-    const samples = event.loss.length * this.batch;
-    const samplesPerSec = samples / Math.max(1e-6, seconds - this.lastStepsSeconds);
-    this.lastStepsSeconds = seconds;
+    const samplesPerSec = ((event.firstStep + event.loss.length) * this.batch) / Math.max(1e-6, seconds);
     this.emit({ ...event, samplesPerSec }, seconds);
   }
 

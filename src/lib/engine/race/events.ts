@@ -20,7 +20,7 @@ export type RaceEvent =
   | { kind: 'race-start'; raceId: string; configs: TrainConfig[] }
   /**
    * A contender's own training event. `seconds`: the contender's work so far (its x axis "against seconds");
-   * in 'steps' events `samplesPerSec` is measured on that time, so contenders compare as if each ran alone.
+   * in 'steps' events `samplesPerSec` is the run's so far on that time, so contenders compare as if each ran alone.
    */
   | { kind: 'contender'; index: number; seconds: number; event: TrainEvent }
   | { kind: 'contender-end'; index: number; outcome: ContenderOutcome }

@@ -1,0 +1,60 @@
+import { expect, test } from '@playwright/test';
+
+/**
+ * Race mode (issue 16): the learning-rate preset on a generated spiral. Three curves grow live, the too-large
+ * rate stops alone with its sentence, the other two finish, and the three runs are listed in Runs.
+ */
+test('a learning-rate race: three live curves, the too-large rate diverges alone, three runs stored', async ({ page }, info) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('./#/train');
+  await expect(page.getByTestId('train')).toBeEnabled({ timeout: 60_000 });
+  await page.getByTestId('synthetic-kind').selectOption('spiral');
+  await page.getByTestId('synthetic-size').fill('1200');
+  await page.getByTestId('synthetic-load').click();
+  await expect(page.getByTestId('dataset-size')).toContainText(/1,?200 training/);
+  await expect(page.getByTestId('train')).toBeEnabled({ timeout: 30_000 });
+  await page.getByTestId('epochs').fill('5');
+
+  await page.getByTestId('race-mode').check();
+  await page.getByTestId('race-preset').selectOption('learningRates');
+  await expect(page.getByTestId('race-contender')).toHaveCount(3);
+  await expect(page.getByTestId('race-contender').nth(2)).toContainText(/learning rate \d/);
+  await page.getByTestId('race-start').click();
+
+  // Live: the chart holds three curves and grows while the race runs; the single Train button waits.
+  const chart = page.getByTestId('race-chart');
+  await expect(chart).toHaveAttribute('data-series', '3');
+  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(60);
+  await expect(page.getByTestId('race-live')).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('train')).toBeDisabled();
+  await page.getByTestId('race-card').screenshot({ path: info.outputPath('race-in-progress.png') });
+  await info.attach('race in progress', { path: info.outputPath('race-in-progress.png'), contentType: 'image/png' });
+
+  await expect(page.getByTestId('race-live')).toHaveAttribute('data-status', 'finished', { timeout: 120_000 });
+  const outcomes = page.getByTestId('race-outcome');
+  await expect(outcomes).toHaveCount(3);
+  await expect(outcomes.nth(2)).toHaveAttribute('data-status', 'diverged');
+  await expect(outcomes.nth(2)).toContainText(/learning rate [\d.e-]+ diverged at step \d+: the loss (grew past 4× its best|became NaN or infinite)/);
+  for (const i of [0, 1]) {
+    await expect(outcomes.nth(i)).toHaveAttribute('data-status', 'done');
+    await expect(outcomes.nth(i)).toContainText(/finished 5 epochs .*test accuracy \d+\.\d%/);
+  }
+  // The calm contenders trained all their steps, the wild one stopped early.
+  const rows = page.getByTestId('race-row');
+  await expect(rows.nth(0)).toHaveAttribute('data-status', 'done');
+  await expect(rows.nth(2)).toHaveAttribute('data-status', 'diverged');
+  await page.getByTestId('race-card').screenshot({ path: info.outputPath('race-finished.png') });
+  await expect(page.getByTestId('train')).toBeEnabled();
+
+  // The link opens the same race.
+  await page.getByTestId('race-share').click();
+  const link = await page.getByTestId('race-link').inputValue();
+  expect(link).toContain('race=learningRates');
+  expect(link).toContain('data=gen-spiral');
+
+  await page.goto('./#/runs');
+  const names = page.getByTestId('run-name');
+  await expect.poll(async () => (await names.allTextContents()).filter((n) => n.startsWith('Race')).length, { timeout: 15_000 }).toBe(3);
+  expect(errors).toEqual([]);
+});
