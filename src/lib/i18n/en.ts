@@ -182,7 +182,7 @@ export const en = {
     kind: 'Data',
     load: '2-D playground',
     mnist: 'Back to MNIST digits',
-    model: '2-D playground: Dense(16, tanh) → Dense(16, tanh) → Dense(classes, softmax), Adam 0.03, batch 16.',
+    model: '2-D playground: Dense(64, relu) → Dense(64, relu) → Dense(classes, softmax), Adam 0.01, batch 32, 40 epochs.',
     badSize: (min: number, max: number) => `Points must be a whole number from ${min} to ${max}.`,
     badSeed: 'The seed must be a whole number.',
     badClasses: (min: number, max: number) => `Classes must be a whole number from ${min} to ${max}.`,
@@ -395,9 +395,9 @@ export const en = {
   ...dataMessages,
   ...modelMessages,
   deploy: enDeploy,
+  race: enRace,
   /** The engine's errors and notes, one text per code. */
   engine: enEngine,
 };
 
 export type Messages = typeof en;
-  race: enRace,

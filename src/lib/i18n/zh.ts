@@ -194,7 +194,7 @@ export const zh: Messages = {
     kind: '数据',
     load: '二维演练场',
     mnist: '返回 MNIST 手写数字',
-    model: '二维演练场：Dense(16, tanh) → Dense(16, tanh) → Dense(类别数, softmax)，Adam 0.03，批大小 16。',
+    model: '二维演练场：Dense(64, relu) → Dense(64, relu) → Dense(类别数, softmax)，Adam 0.01，批大小 32，40 轮。',
     badSize: (min: number, max: number) => `点数必须是 ${min} 到 ${max} 之间的整数。`,
     badSeed: '随机种子必须是整数。',
     badClasses: (min: number, max: number) => `类别数必须是 ${min} 到 ${max} 之间的整数。`,
@@ -403,7 +403,7 @@ export const zh: Messages = {
   ...zhDataMessages,
   ...zhModelMessages,
   deploy: zhDeploy,
+  race: zhRace,
   /** 引擎的错误和提示，每个代码一条文本。 */
   engine: zhEngine,
 };
-  race: zhRace,
