@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LAB_OPTIMIZERS } from '../../src/lib/engine/lab/optimizers';
 import { defaultLabSettings, defaultPoints, roundCoord, type LabSettings } from '../../src/lib/engine/lab/settings';
 import { SURFACE_IDS } from '../../src/lib/engine/lab/surfaces';
-import { decodeLabSettings, encodeLabSettings } from '../../src/lib/engine/lab/url-state';
+import { LINK_STEPS_MAX, decodeLabSettings, decodeLessonExtras, encodeLabSettings, encodeLessonLink } from '../../src/lib/engine/lab/url-state';
 import { Rng } from '../../src/lib/engine/rng';
 
 /** Through the URL and back, the way the router does it (the query text of `#/lab?…`). */
@@ -25,7 +25,6 @@ function randomSettings(rng: Rng): LabSettings {
   s.momentum = rng.next() < 0.5 ? s.momentum : Math.round(rng.next() * 99) / 100;
   s.speed = 1 + rng.int(60);
   s.selected = LAB_OPTIMIZERS[rng.int(LAB_OPTIMIZERS.length)];
-  s.projector = rng.next() < 0.5;
   return s;
 }
 
@@ -55,7 +54,24 @@ describe('lab URL state', () => {
     expect(settings.optimizers.filter((o) => o.enabled).map((o) => o.kind)).toEqual(['sgd', 'adam']);
     expect(settings.optimizers[0].learningRate).toBe(0.1);
     expect(settings.selected).toBe('sgd');
-    expect(settings.projector).toBe(true);
+  });
+
+  it('a lesson link carries the steps taken, and projector mode only when asked for', () => {
+    const s = defaultLabSettings('quadratic');
+    expect(encodeLessonLink(s, 0, false).toString()).toBe('s=quadratic');
+    const link = encodeLessonLink(s, 37, true);
+    expect(link.get('step')).toBe('37');
+    expect(link.get('projector')).toBe('1');
+    expect(decodeLessonExtras(link)).toEqual({ steps: 37, projector: true, errors: [] });
+    expect(decodeLabSettings(link)).toEqual({ settings: s, errors: [] });
+    // The page's own address (the mirror of the settings) opens neither; an old link's proj=1 forces nothing.
+    expect(decodeLessonExtras(encodeLabSettings(s))).toEqual({ steps: 0, projector: false, errors: [] });
+    expect(decodeLessonExtras(new URLSearchParams('s=quadratic&proj=1')).projector).toBe(false);
+    expect(decodeLessonExtras(new URLSearchParams(`step=${LINK_STEPS_MAX + 1}&projector=yes`)).errors).toEqual([
+      { param: 'step', value: String(LINK_STEPS_MAX + 1) },
+      { param: 'projector', value: 'yes' },
+    ]);
+    expect(decodeLessonExtras(new URLSearchParams('step=2.5')).errors).toEqual([{ param: 'step', value: '2.5' }]);
   });
 
   it('reports each parameter it cannot use and keeps the default for it', () => {

@@ -391,6 +391,20 @@ export const en = {
   /** Joins parts of one line ("…; 2 logical cores"). */
   semicolon: '; ',
   cores: (n: number) => `${n} logical core${n === 1 ? '' : 's'}`,
+  /** Projector mode, shared links of lessons and experiments, run names (issue 14). */
+  classroom: {
+    projector: 'Projector mode',
+    projectorHelp: 'Large type and high contrast, laid out to fit a projector screen. This browser remembers it.',
+    openInProjector: 'Open in projector mode',
+    copyExperiment: 'Copy link to this experiment',
+    copyFailed: 'The browser did not allow copying. Copy this link instead:',
+    experimentOpened: 'This page opened the experiment of a shared link: its data, model and settings.',
+    /** A run's default name: what sets it apart from other runs (optimizer, rate, batch, epochs, schedule). */
+    runName: (optimizer: string, learningRate: string, batch: number, epochs: number, schedule: string) =>
+      `${optimizer} ${learningRate} · batch ${batch} · ${epochs} ep${schedule ? ` · ${schedule}` : ''}`,
+    schedules: { constant: '', 'one-cycle': 'one-cycle', 'step-decay': 'step decay' },
+    apart: 'What sets this run apart from the others listed',
+  },
   dismiss: 'Dismiss',
   ...dataMessages,
   ...modelMessages,

@@ -399,6 +399,19 @@ export const zh: Messages = {
   period: '。',
   semicolon: '；',
   cores: (n: number) => `${n} 个逻辑核心`,
+  /** 投影模式、课程与实验的分享链接、运行的名称（issue 14）。 */
+  classroom: {
+    projector: '投影模式',
+    projectorHelp: '大号字体、高对比度，版面适合投影屏幕。此浏览器会记住这一选择。',
+    openInProjector: '以投影模式打开',
+    copyExperiment: '复制本实验的链接',
+    copyFailed: '浏览器不允许复制。请手动复制此链接：',
+    experimentOpened: '本页面已打开分享链接中的实验：其数据、模型和设置。',
+    runName: (optimizer: string, learningRate: string, batch: number, epochs: number, schedule: string) =>
+      `${optimizer} ${learningRate} · 批大小 ${batch} · ${epochs} 轮${schedule ? ` · ${schedule}` : ''}`,
+    schedules: { constant: '', 'one-cycle': '单周期', 'step-decay': '阶梯衰减' },
+    apart: '这次运行与列表中其他运行的不同之处',
+  },
   dismiss: '关闭',
   ...zhDataMessages,
   ...zhModelMessages,

@@ -12,7 +12,8 @@ import {
 } from '../engine/lab/settings';
 import { makeSurface, type Point2, type Surface, type SurfaceId } from '../engine/lab/surfaces';
 import { LabRun } from '../engine/lab/trajectory';
-import { decodeLabSettings, type LabParamError } from '../engine/lab/url-state';
+import { decodeLabSettings, decodeLessonExtras, type LabParamError } from '../engine/lab/url-state';
+import { projector } from './projector.svelte';
 
 /** At most this many steps per animation frame, so a fast speed never stalls the page. */
 const MAX_STEPS_PER_FRAME = 8;
@@ -43,12 +44,18 @@ export class LabState {
     return new LabRun(this.buildSurface(), [...s.start], setups, s.momentum);
   }
 
-  /** Opens a lesson from a link's parameters; unusable parameters are listed in `linkErrors`. */
+  /**
+   * Opens a lesson from a link's parameters; unusable parameters are listed in `linkErrors`. A copied lesson
+   * link also replays its steps (`step=`) and may turn projector mode on for this page (`projector=1`).
+   */
   load(params: URLSearchParams): void {
     const { settings, errors } = decodeLabSettings(params);
+    const extras = decodeLessonExtras(params);
     this.settings = settings;
-    this.linkErrors = errors;
+    this.linkErrors = [...errors, ...extras.errors];
     this.reset();
+    if (extras.steps > 0) this.step(extras.steps);
+    if (extras.projector) projector.set(true, false);
   }
 
   /** Back to the start point with fresh optimizer state. */

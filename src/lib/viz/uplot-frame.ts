@@ -1,4 +1,5 @@
 import type uPlot from 'uplot';
+import { projector } from '../state/projector.svelte';
 
 /** A chart's options without its size (UPlotChart sets the width from its element and the given height). */
 export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
@@ -8,9 +9,18 @@ export function themeColour(name: string): string {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 }
 
-/** The axis look every chart shares: muted labels, border-coloured grid and ticks. */
+/**
+ * The axis look every chart shares: muted labels, border-coloured grid and ticks. In projector mode the tick
+ * and axis-name text is 18 px (with room for it); a chart's options read this, so they are built again on a switch.
+ */
 export function axisStyle(extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
-  return { stroke: themeColour('--muted'), grid: { stroke: themeColour('--border'), width: 1 }, ticks: { stroke: themeColour('--border') }, ...extra };
+  const base: uPlot.Axis = { stroke: themeColour('--muted'), grid: { stroke: themeColour('--border'), width: 1 }, ticks: { stroke: themeColour('--border') } };
+  if (!projector.on) return { ...base, ...extra };
+  const px = projector.chartFont();
+  const font = `${px}px system-ui, sans-serif`;
+  // uPlot's `size` is the room for the tick labels: widen what a chart asked for in proportion to the text.
+  const size = typeof extra.size === 'number' ? Math.round((extra.size * px) / 12) : px * 4;
+  return { ...base, ...extra, font, labelFont: `600 ${font}`, labelSize: px + 10, size, ticks: { stroke: themeColour('--border'), width: 2 } };
 }
 
 /**

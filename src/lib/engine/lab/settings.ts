@@ -28,7 +28,6 @@ export interface LabSettings {
   speed: number;
   /** The optimizer whose step the θ panel shows. */
   selected: LabOptimizer;
-  projector: boolean;
 }
 
 export const LEARNING_RATE_MIN = 1e-5;
@@ -94,6 +93,5 @@ export function defaultLabSettings(surface: SurfaceId = 'rosenbrock'): LabSettin
     momentum: DEFAULT_MOMENTUM,
     speed: DEFAULT_SPEED,
     selected: 'adam',
-    projector: false,
   };
 }

@@ -25,7 +25,16 @@ import {
  * the whole lesson. Only what differs from the defaults is written; numbers use `String(n)`,
  * which reads back to the same double, so decode(encode(s)) equals s.
  */
-export type LabParam = 's' | 'k' | 'seed' | 'pts' | 'start' | 'on' | 'lr' | 'mu' | 'speed' | 'sel' | 'proj';
+export type LabParam = 's' | 'k' | 'seed' | 'pts' | 'start' | 'on' | 'lr' | 'mu' | 'speed' | 'sel' | LessonParam;
+
+/**
+ * What a copied lesson link adds to the settings: the steps taken so far (`step`), and projector mode for the
+ * page it opens (`projector=1`), only when the teacher asks for it. The page's own address carries neither.
+ */
+export type LessonParam = 'step' | 'projector';
+
+/** The most steps a link replays (a lesson is a few hundred at most). */
+export const LINK_STEPS_MAX = 10_000;
 
 /** A parameter of a link that could not be used (the default was kept). */
 export interface LabParamError {
@@ -56,7 +65,6 @@ export function encodeLabSettings(s: LabSettings): URLSearchParams {
   if (s.momentum !== d.momentum) p.set('mu', num(s.momentum));
   if (s.speed !== d.speed) p.set('speed', num(s.speed));
   if (s.selected !== d.selected) p.set('sel', s.selected);
-  if (s.projector) p.set('proj', '1');
   return p;
 }
 
@@ -112,8 +120,30 @@ export function decodeLabSettings(params: URLSearchParams): { settings: LabSetti
   read('mu', (t) => parseNumber(t, 0, 0.999), (v) => (s.momentum = v));
   read('speed', (t) => parseNumber(t, SPEED_MIN, SPEED_MAX), (v) => (s.speed = v));
   read('sel', (t) => (isOptimizer(t) ? t : undefined), (v) => (s.selected = v));
-  read('proj', (t) => (t === '1' ? true : t === '0' ? false : undefined), (v) => (s.projector = v));
   return { settings: s, errors };
+}
+
+/** A lesson link: the lesson's settings, the steps taken and, when asked for, projector mode. */
+export function encodeLessonLink(s: LabSettings, steps: number, projector: boolean): URLSearchParams {
+  const p = encodeLabSettings(s);
+  if (steps > 0) p.set('step', num(Math.min(steps, LINK_STEPS_MAX)));
+  if (projector) p.set('projector', '1');
+  return p;
+}
+
+/** The link-only parameters of a lesson link (missing: no steps, projector untouched); bad values are reported. */
+export function decodeLessonExtras(params: URLSearchParams): { steps: number; projector: boolean; errors: LabParamError[] } {
+  const errors: LabParamError[] = [];
+  let steps = 0;
+  const stepText = params.get('step');
+  if (stepText !== null) {
+    const v = parseNumber(stepText, 0, LINK_STEPS_MAX);
+    if (v !== undefined && Number.isInteger(v)) steps = v;
+    else errors.push({ param: 'step', value: stepText });
+  }
+  const projectorText = params.get('projector');
+  if (projectorText !== null && projectorText !== '1' && projectorText !== '0') errors.push({ param: 'projector', value: projectorText });
+  return { steps, projector: projectorText === '1', errors };
 }
 
 function parsePoints(text: string): Point2[] | undefined {
