@@ -18,7 +18,7 @@ const ALLOWED = new Set(
     'Iris', 'Wine', 'Breast', 'Cancer', 'Wisconsin', 'Diabetes', 'Digits', 'UCI', 'LeCun', 'Cortes', 'Burges', 'Zalando', 'Xiao', 'Rasul', 'Vollgraf', 'CC', 'BY', 'SA', 'MIT',
     'Rosenbrock', 'Beale', 'Himmelblau', 'Rastrigin', 'Booth', 'Matyas', 'Ackley', 'Goldstein', 'Price', 'Styblinski', 'Tang', 'Three', 'hump', 'camel',
     'setosa', 'versicolor', 'virginica', 'Chromium', 'HeadlessChrome', 'Chrome', 'IndexedDB', 'HTML', 'README', 'md', 'json', 'bin', 'py', 'train', 'torch', 'predict', 'index', 'html', 'demo', 'metadata', 'model', 'card', 'tf', 'min', 'LICENSE', 'tfjs', 'txt', 'group1', 'shard1of1',
-    'Space', 'Enter', 'Esc', 'ES', 'layers', 'XOR', 'MLP', 'CNN', 'LeNet', 'Dense', 'Dropout', 'Flatten', 'Conv', 'MaxPooling', 'BatchNormalization', 'elu', 'selu', 'Li', 'R²', 'MSE', 'MAE', 'NaN', 'Inf', 'float32', 'float16', 'uint8', 'x1', 'x2', 'sha256', 'SHA',
+    'Space', 'Enter', 'Esc', 'japan', 'Windows', 'ES', 'layers', 'XOR', 'MLP', 'CNN', 'LeNet', 'Dense', 'Dropout', 'Flatten', 'Conv', 'MaxPooling', 'BatchNormalization', 'elu', 'selu', 'Li', 'R²', 'MSE', 'MAE', 'NaN', 'Inf', 'float32', 'float16', 'uint8', 'x1', 'x2', 'sha256', 'SHA',
   ].map((w) => w.toLowerCase()),
 );
 
