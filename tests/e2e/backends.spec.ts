@@ -2,16 +2,18 @@ import { spawn } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { openApp } from './helpers';
 
-test('the preview server is cross-origin isolated and WASM starts its threaded build', async ({ page }) => {
+test('the preview server is cross-origin isolated, and WASM starts without a pool of TF.js threads', async ({ page }) => {
   await openApp(page);
   const isolation = page.getByTestId('isolation');
   await expect(isolation).toHaveAttribute('data-isolated', 'true');
   // WASM is forced: the automatic choice depends on the machine's GPU (see the test of automatic mode).
   await page.getByTestId('backend-select').selectOption('wasm');
   await expect(page.getByTestId('backend-name')).toHaveAttribute('data-backend', 'wasm', { timeout: 30_000 });
-  // What isolation buys: TF.js loads the threaded build, whose thread pool is Web Workers started from the
-  // trainer worker (blob: URLs). Without isolation it loads the single-threaded build and starts none.
-  await expect.poll(() => page.workers().filter((w) => w.url().startsWith('blob:')).length, { timeout: 30_000 }).toBeGreaterThan(0);
+  // TF.js's threaded build would start 8 Web Workers (blob: URLs) from the trainer on every start; the worker runs its
+  // single-threaded SIMD build instead (worker/backend-loader.ts), so a page load stays within 3 workers.
+  await page.waitForTimeout(2000);
+  expect(page.workers().filter((w) => w.url().startsWith('blob:'))).toHaveLength(0);
+  expect(page.workers().length).toBeLessThanOrEqual(3);
   // The threads XNNPACK reports (1 up to the core count; not asserted to equal the cores: see docs/RUNTIME.md).
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   const threads = Number(await isolation.getAttribute('data-threads'));

@@ -64,8 +64,25 @@ function forgetPendingInit(): void {
   engine.pendingBackendInit = null;
 }
 
+/** Backends whose module is loaded on first use, and how (set by the worker: see `setBackendLoader`). */
+let lazyBackends: { names: ReadonlySet<BackendName>; load: (name: BackendName) => Promise<void> } | null = null;
+
+/**
+ * Lets backends `names` be imported only when one of them is first started (the worker loads WebGPU and WASM this
+ * way, so a page that never uses them never fetches them). `load` must register the backend with TF.js.
+ */
+export function setBackendLoader(names: readonly BackendName[], load: (name: BackendName) => Promise<void>): void {
+  lazyBackends = { names: new Set(names), load };
+}
+
+/** True when backend `name` is registered with TF.js or can be loaded on first use. */
+export function backendIncluded(name: BackendName): boolean {
+  return Boolean(tf.findBackendFactory(name)) || Boolean(lazyBackends?.names.has(name));
+}
+
 /** Starts one backend, with a timeout; throws when it fails or hangs. */
 export async function startBackend(name: BackendName, timeoutMs = 10_000): Promise<void> {
+  if (!tf.findBackendFactory(name) && lazyBackends?.names.has(name)) await withTimeout(lazyBackends.load(name), timeoutMs, name);
   const ok = await withTimeout(tf.setBackend(name), timeoutMs, name).catch((err: unknown) => {
     forgetPendingInit();
     throw err;
@@ -141,7 +158,7 @@ export async function initBackend(order: readonly BackendName[], options: InitBa
   const notices: EngineMessage[] = [];
   const failures: EngineMessage[] = [];
   for (const name of candidates) {
-    if (!tf.findBackendFactory(name)) {
+    if (!backendIncluded(name)) {
       notices.push(engineMessage('backend.notIncluded', { backend: name }));
       continue;
     }

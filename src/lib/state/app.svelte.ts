@@ -167,12 +167,23 @@ export class AppState {
 
   // ---- Commands ----
 
-  /** Starts the engine and mirrors the worker's session; `loadInitial` then loads the default data and model. */
-  async start(loadInitial: () => Promise<void>): Promise<void> {
-    await this.client.api.session.subscribe(Comlink.proxy((s: SessionSnapshot) => this.mirror(s)));
-    await this.engine.start();
-    await loadInitial();
-    await this.engine.pickFastest();
+  /** What the engine's first start loads (App sets it: the data picker's choice). */
+  initialLoad: () => Promise<void> = async () => {};
+  private started: Promise<void> | null = null;
+
+  /**
+   * Starts the engine once and mirrors the worker's session, then `initialLoad` loads the data and model. The
+   * Train view starts it when first shown, and so does any command that needs the engine (opening a stored run):
+   * the Lab and the Runs list alone start no worker and load no TF.js. Later calls wait for the same start.
+   */
+  start(): Promise<void> {
+    this.started ??= (async () => {
+      await this.client.api.session.subscribe(Comlink.proxy((s: SessionSnapshot) => this.mirror(s)));
+      await this.engine.start();
+      await this.initialLoad();
+      await this.engine.pickFastest();
+    })();
+    return this.started;
   }
 
   /**

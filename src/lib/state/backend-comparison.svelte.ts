@@ -51,7 +51,7 @@ export class BackendComparison {
    */
   start(key: string, spec: ModelSpec, shape: ComparedShape, includeSoftware: boolean, onResult: () => Promise<void>, onError: (err: unknown) => void): void {
     this.cancel();
-    const probe = new TrainerClient();
+    const probe = new TrainerClient('probe');
     const job = { probe };
     this.job = job;
     this.running = true;

@@ -55,6 +55,7 @@ class ExportState {
     if (dtype === 'none' || this.reports[dtype]) return;
     this.measuring = true;
     try {
+      await app.start(); // opened from the Runs list, the engine may not have started yet
       const report = await app.api.deploy.measureQuantization({ source: $state.snapshot(this.source) as ExportSource, dtype });
       this.reports = { ...this.reports, [dtype]: report };
     } catch (err) {
@@ -90,6 +91,7 @@ class ExportState {
     this.busy = kind;
     this.error = null;
     try {
+      await app.start(); // opened from the Runs list, the engine may not have started yet
       await work();
     } catch (err) {
       this.error = t.deploy.export.failed(message(err));

@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
-import { DEFAULT_LANDSCAPE, type LandscapeOptions, type LandscapeResult } from '../engine/landscape/run';
+import { DEFAULT_LANDSCAPE, type LandscapeOptions } from '../engine/landscape/options';
+import type { LandscapeResult } from '../engine/landscape/run';
 import type { TrainerApi } from '../worker/trainer.worker';
 import { errorMessage } from './errors';
 

@@ -3,7 +3,7 @@ import { checkModelFits, TASK_LOSSES, type DataShape } from '../engine/models/fi
 import { makePreset, outputLayer, presetFits, type PresetId } from '../engine/models/presets';
 import type { ShapeReport } from '../engine/models/shapes';
 import type { LayerSpec, LayerType } from '../engine/models/spec';
-import { defaultLoss, type LossName } from '../engine/train/losses';
+import { defaultLoss, type LossName } from '../engine/train/loss-names';
 import { t } from '../i18n';
 import { classicMlp, type ModelSpec } from '../engine/models/spec';
 import { playgroundMlp } from '../engine/models/playground';

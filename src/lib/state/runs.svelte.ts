@@ -100,6 +100,7 @@ class RunsState {
       return false;
     }
     try {
+      await app.start();
       await app.api.model.openRun({ runId: record.id, weights: 'last' });
     } catch (err) {
       app.notify('error', () => t.deploy.runs.openFailed(record.name, message(err)));

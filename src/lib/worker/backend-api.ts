@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import * as tf from '@tensorflow/tfjs';
-import { BACKEND_ORDER, initBackend, pickFastestBackend, startBackend, type BackendName, type BackendSpeed } from '../engine/backend';
+import { BACKEND_ORDER, backendIncluded, initBackend, pickFastestBackend, startBackend, type BackendName, type BackendSpeed } from '../engine/backend';
 import type { Task } from '../engine/data/dataset';
 import { placeholderDataset } from '../engine/data/placeholder';
 import type { ModelSpec } from '../engine/models/spec';
@@ -28,7 +28,7 @@ export function backendApi(session: Session) {
       const skipped: BackendSpeed[] = [];
       const details = new Map<BackendName, string>();
       for (const name of BACKEND_ORDER) {
-        if (!tf.findBackendFactory(name)) continue;
+        if (!backendIncluded(name)) continue;
         const probe = await probeBackend(name).catch(() => ({ available: false, software: false, detail: '' }));
         if (!probe.available) continue;
         details.set(name, probe.detail);

@@ -10,9 +10,15 @@ export class TrainerClient {
   private worker?: Worker;
   private remote?: Comlink.Remote<TrainerApi>;
 
+  /**
+   * `role` names the worker: 'trainer' (the session's), or 'probe' (the backend comparison beside it, which starts
+   * no thread pool of its own: a page load stays within 3 workers).
+   */
+  constructor(private readonly role: 'trainer' | 'probe' = 'trainer') {}
+
   get api(): Comlink.Remote<TrainerApi> {
     if (!this.remote) {
-      this.worker = new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: 'descent-trainer' });
+      this.worker = new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: `descent-${this.role}` });
       this.remote = Comlink.wrap<TrainerApi>(this.worker);
     }
     return this.remote;

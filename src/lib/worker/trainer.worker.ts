@@ -2,12 +2,7 @@
 import * as Comlink from 'comlink';
 import './error-transfer';
 import * as tf from '@tensorflow/tfjs';
-import '@tensorflow/tfjs-backend-webgpu';
-import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import { BACKEND_ORDER, initBackend, type BackendName } from '../engine/backend';
+import { BACKEND_ORDER, initBackend, setBackendLoader, type BackendName } from '../engine/backend';
 import { isAllocationFailure, rebuildBackend } from '../engine/backend-recovery';
 import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
 import { installGemmThreads, setGemmOptions } from './gemm-threads';
@@ -34,20 +29,16 @@ import type { RaceEvent } from '../engine/race/events';
 import { decodeImage } from './decode-image';
 import { probeBackend } from './probes';
 import { backendApi } from './backend-api';
+import { loadBackend } from './backend-loader';
 import { deployApi, type ExportSource, type WorkerRunOptions } from './deploy-api';
 
-setWasmPaths({
-  'tfjs-backend-wasm.wasm': wasmPlain,
-  'tfjs-backend-wasm-simd.wasm': wasmSimd,
-  'tfjs-backend-wasm-threaded-simd.wasm': wasmThreaded,
-});
+// WebGPU and WASM are imported when first started (backend-loader.ts): the worker's first chunk is TF.js's core.
+setBackendLoader(['webgpu', 'wasm'], loadBackend);
 // WASM lacks the conv filter gradient: without it a CNN cannot train there.
 registerConv2dBackpropFilter('wasm');
 // Our WASM GEMM (engine/kernels/matmul.ts) shares its rows out to a pool of threads when the page is isolated.
-installGemmThreads();
-
-// TF.js caps its WASM thread pool at half the logical cores (1 on a 2-core machine); use them all.
-if (self.crossOriginIsolated) setThreadsCount(Math.max(1, navigator.hardwareConcurrency || 1));
+// Not in the backend comparison's worker (client.ts, role 'probe'): its pool would double the page's workers.
+if (self.name !== 'descent-probe') installGemmThreads();
 
 const session = new Session();
 const workshop = new DataWorkshop(session, decodeImage);

@@ -9,20 +9,9 @@ import { computeSlice, type LossSlice } from './landscape';
 import { projectTrajectory, trajectoryPca } from './pca';
 import { flattenWeights, weightLayout } from './weights';
 
-export type LandscapeMethod = 'random' | 'pca';
+import type { LandscapeMethod, LandscapeOptions } from './options';
 
-export interface LandscapeOptions {
-  method: LandscapeMethod;
-  /** Grid points per side (≥ 5). */
-  size: number;
-  /** Half-width of the grid in units of the random directions (random method only). */
-  range: number;
-  seed: number;
-  /** Examples of the fixed training subset the loss is measured on. */
-  subset: number;
-}
-
-export const DEFAULT_LANDSCAPE: LandscapeOptions = { method: 'random', size: 25, range: 1, seed: 1, subset: 512 };
+export { DEFAULT_LANDSCAPE, type LandscapeMethod, type LandscapeOptions } from './options';
 
 export interface LandscapeResult extends LossSlice {
   method: LandscapeMethod;

@@ -30,7 +30,9 @@ export function accuracy(probs: tf.Tensor, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(probs, 1), labels), 'float32')));
 }
 
-export type LossName = 'sparseCategoricalCrossentropy' | 'meanSquaredError' | 'meanAbsoluteError';
+import type { LossName } from './loss-names';
+
+export { defaultLoss, type LossName } from './loss-names';
 
 /** Mean loss over a batch. `targets`: int32 [batch] class indices, or float32 [batch] values (one output). */
 export function batchLoss(name: LossName, outputs: tf.Tensor, targets: tf.Tensor1D): tf.Scalar {
@@ -49,9 +51,4 @@ export function batchLoss(name: LossName, outputs: tf.Tensor, targets: tf.Tensor
 /** Sum of the loss over a batch (evaluation in chunks). */
 export function batchLossSum(name: LossName, outputs: tf.Tensor, targets: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => tf.mul(batchLoss(name, outputs, targets), targets.shape[0]) as tf.Scalar);
-}
-
-/** The loss that fits a task, unless the user chose another. */
-export function defaultLoss(task: 'classification' | 'regression'): LossName {
-  return task === 'classification' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError';
 }
