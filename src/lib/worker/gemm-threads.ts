@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+import { setOwnConv } from '../engine/kernels/conv';
 import { GemmThreadPool } from '../engine/kernels/gemm-pool';
 import { ownMatMulActive, setOwnMatMul } from '../engine/kernels/matmul';
 import { setGemmPoolFactory } from '../engine/kernels/wasm-heap';
@@ -45,7 +46,10 @@ export function gemmThreads(): number {
  * effect, with the chunks of rows the pool's other threads computed so far.
  */
 export function setGemmOptions(options: { own?: boolean; threads?: number }): { own: boolean; threads: number; helpedChunks: number } {
-  if (options.own !== undefined) setOwnMatMul(options.own);
+  if (options.own !== undefined) {
+    setOwnMatMul(options.own);
+    setOwnConv(options.own);
+  }
   if (options.threads !== undefined) {
     wanted = Math.min(options.threads, gemmThreadsAvailable());
     setGemmPoolFactory(startPool);

@@ -206,4 +206,183 @@
         (br_if $rows (i32.lt_u (local.get $i) (local.get $m1))))
       (local.set $kb (i32.add (local.get $kb) (local.get $kc)))
       (br_if $kblocks (i32.lt_u (local.get $kb) (local.get $K)))))
+
+  ;; ---- Convolution helpers (NHWC; dilation 1). Pointers in bytes, sizes in elements. ----
+
+  ;; dst[0 .. n) = src[0 .. n), or += when add is set.
+  (func $copy (param $src i32) (param $dst i32) (param $n i32) (param $add i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $done4
+      (loop $four
+        (br_if $done4 (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst) (select (result v128)
+          (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src)))
+          (v128.load (local.get $src))
+          (local.get $add)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $four)))
+    (local.set $end (i32.add (local.get $end) (i32.shl (i32.and (local.get $n) (i32.const 3)) (i32.const 2))))
+    (block $done
+      (loop $one
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst) (select (result f32)
+          (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src)))
+          (f32.load (local.get $src))
+          (local.get $add)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (br $one))))
+
+  (func $zero (param $dst i32) (param $n i32)
+    (memory.fill (local.get $dst) (i32.const 0) (i32.shl (local.get $n) (i32.const 2))))
+
+  ;; Rows r0 .. r1 of the patch matrix of x [B, H, W, C] for a kh×kw window with strides sh, sw and padding
+  ;; padT, padL: row r = (b, oh, ow) holds the window at (oh·sh − padT, ow·sw − padL), as (dy, dx, c), zeros
+  ;; outside the image. mode 0: col ← patches of x (im2col), written at col; mode 1: x += col scattered back
+  ;; (col2im, the transpose; x must start zeroed by the caller).
+  (func (export "patches") (param $x i32) (param $H i32) (param $W i32) (param $C i32) (param $kh i32) (param $kw i32)
+    (param $sh i32) (param $sw i32) (param $padT i32) (param $padL i32) (param $OH i32) (param $OW i32)
+    (param $r0 i32) (param $r1 i32) (param $col i32) (param $mode i32)
+    (local $r i32) (local $b i32) (local $t i32) (local $oh i32) (local $ow i32) (local $ih0 i32) (local $iw0 i32)
+    (local $dy i32) (local $dx i32) (local $ih i32) (local $iw i32) (local $rowBase i32) (local $run i32) (local $cb i32)
+    (local.set $run (i32.mul (local.get $kw) (local.get $C)))
+    (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $r (local.get $r0))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $r1)))
+        (local.set $t (i32.mul (local.get $OH) (local.get $OW)))
+        (local.set $b (i32.div_u (local.get $r) (local.get $t)))
+        (local.set $t (i32.rem_u (local.get $r) (local.get $t)))
+        (local.set $oh (i32.div_u (local.get $t) (local.get $OW)))
+        (local.set $ow (i32.rem_u (local.get $t) (local.get $OW)))
+        (local.set $ih0 (i32.sub (i32.mul (local.get $oh) (local.get $sh)) (local.get $padT)))
+        (local.set $iw0 (i32.sub (i32.mul (local.get $ow) (local.get $sw)) (local.get $padL)))
+        (local.set $dy (i32.const 0))
+        (loop $wy
+          (local.set $ih (i32.add (local.get $ih0) (local.get $dy)))
+          (if (i32.or (i32.lt_s (local.get $ih) (i32.const 0)) (i32.ge_s (local.get $ih) (local.get $H)))
+            (then (if (i32.eqz (local.get $mode)) (then (call $zero (local.get $col) (local.get $run)))))
+            (else
+              (local.set $rowBase (i32.add (local.get $x)
+                (i32.mul (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $ih)) (local.get $W)) (local.get $cb))))
+              (if (i32.and (i32.ge_s (local.get $iw0) (i32.const 0)) (i32.le_s (i32.add (local.get $iw0) (local.get $kw)) (local.get $W)))
+                (then
+                  (if (local.get $mode)
+                    (then (call $copy (local.get $col) (i32.add (local.get $rowBase) (i32.mul (local.get $iw0) (local.get $cb))) (local.get $run) (i32.const 1)))
+                    (else (call $copy (i32.add (local.get $rowBase) (i32.mul (local.get $iw0) (local.get $cb))) (local.get $col) (local.get $run) (i32.const 0)))))
+                (else
+                  (local.set $dx (i32.const 0))
+                  (loop $wx
+                    (local.set $iw (i32.add (local.get $iw0) (local.get $dx)))
+                    (if (i32.or (i32.lt_s (local.get $iw) (i32.const 0)) (i32.ge_s (local.get $iw) (local.get $W)))
+                      (then (if (i32.eqz (local.get $mode)) (then (call $zero (i32.add (local.get $col) (i32.mul (local.get $dx) (local.get $cb))) (local.get $C)))))
+                      (else
+                        (if (local.get $mode)
+                          (then (call $copy (i32.add (local.get $col) (i32.mul (local.get $dx) (local.get $cb)))
+                            (i32.add (local.get $rowBase) (i32.mul (local.get $iw) (local.get $cb))) (local.get $C) (i32.const 1)))
+                          (else (call $copy (i32.add (local.get $rowBase) (i32.mul (local.get $iw) (local.get $cb)))
+                            (i32.add (local.get $col) (i32.mul (local.get $dx) (local.get $cb))) (local.get $C) (i32.const 0))))))
+                    (local.set $dx (i32.add (local.get $dx) (i32.const 1)))
+                    (br_if $wx (i32.lt_u (local.get $dx) (local.get $kw))))))))
+          (local.set $col (i32.add (local.get $col) (i32.shl (local.get $run) (i32.const 2))))
+          (local.set $dy (i32.add (local.get $dy) (i32.const 1)))
+          (br_if $wy (i32.lt_u (local.get $dy) (local.get $kh))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; Max-pooling's gradient, four channels at a time: for every output (b, oh, ow, c), the first largest
+  ;; x in its window (row-major order, strictly greater wins, as TF.js's CPU backend picks it) gets dy added.
+  ;; x [B, H, W, C], dy [B, OH, OW, C]; dx [B, H, W, C] must start zeroed by the caller.
+  (func (export "maxPoolGrad") (param $x i32) (param $dy i32) (param $dxp i32) (param $B i32) (param $H i32) (param $W i32) (param $C i32)
+    (param $ph i32) (param $pw i32) (param $sh i32) (param $sw i32) (param $padT i32) (param $padL i32) (param $OH i32) (param $OW i32)
+    (local $b i32) (local $oh i32) (local $ow i32) (local $c i32) (local $wy i32) (local $wx i32) (local $ih i32) (local $iw i32)
+    (local $pos i32) (local $best v128) (local $at v128) (local $v v128) (local $gt v128) (local $g v128) (local $dyAt i32)
+    (local $lane i32) (local $idx i32) (local $bs f32) (local $bi i32) (local $sv f32) (local $c4 i32)
+    (local.set $c4 (i32.and (local.get $C) (i32.const -4)))
+    (loop $bl
+      (local.set $oh (i32.const 0))
+      (loop $ohl
+        (local.set $ow (i32.const 0))
+        (loop $owl
+          (local.set $dyAt (i32.add (local.get $dy) (i32.shl (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $OH)) (local.get $oh)) (local.get $OW)) (local.get $ow)) (local.get $C)) (i32.const 2))))
+          (local.set $c (i32.const 0))
+          (block $vecDone
+            (loop $cl
+              (br_if $vecDone (i32.ge_u (local.get $c) (local.get $c4)))
+              (local.set $best (v128.const f32x4 -inf -inf -inf -inf))
+              (local.set $at (v128.const i32x4 -1 -1 -1 -1))
+              (local.set $wy (i32.const 0))
+              (loop $wyl
+                (local.set $ih (i32.add (i32.sub (i32.mul (local.get $oh) (local.get $sh)) (local.get $padT)) (local.get $wy)))
+                (if (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $H)))
+                  (then
+                    (local.set $wx (i32.const 0))
+                    (loop $wxl
+                      (local.set $iw (i32.add (i32.sub (i32.mul (local.get $ow) (local.get $sw)) (local.get $padL)) (local.get $wx)))
+                      (if (i32.and (i32.ge_s (local.get $iw) (i32.const 0)) (i32.lt_s (local.get $iw) (local.get $W)))
+                        (then
+                          ;; element index of (b, ih, iw, c)
+                          (local.set $pos (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $ih)) (local.get $W)) (local.get $iw)) (local.get $C)) (local.get $c)))
+                          (local.set $v (v128.load (i32.add (local.get $x) (i32.shl (local.get $pos) (i32.const 2)))))
+                          (local.set $gt (f32x4.gt (local.get $v) (local.get $best)))
+                          (local.set $best (v128.bitselect (local.get $v) (local.get $best) (local.get $gt)))
+                          (local.set $at (v128.bitselect
+                            (i32x4.add (i32x4.splat (local.get $pos)) (v128.const i32x4 0 1 2 3))
+                            (local.get $at) (local.get $gt)))))
+                      (local.set $wx (i32.add (local.get $wx) (i32.const 1)))
+                      (br_if $wxl (i32.lt_u (local.get $wx) (local.get $pw))))))
+                (local.set $wy (i32.add (local.get $wy) (i32.const 1)))
+                (br_if $wyl (i32.lt_u (local.get $wy) (local.get $ph))))
+              (local.set $g (v128.load (i32.add (local.get $dyAt) (i32.shl (local.get $c) (i32.const 2)))))
+              (local.set $idx (i32x4.extract_lane 0 (local.get $at)))
+              (if (i32.ge_s (local.get $idx) (i32.const 0)) (then (call $addAt (local.get $dxp) (local.get $idx) (f32x4.extract_lane 0 (local.get $g)))))
+              (local.set $idx (i32x4.extract_lane 1 (local.get $at)))
+              (if (i32.ge_s (local.get $idx) (i32.const 0)) (then (call $addAt (local.get $dxp) (local.get $idx) (f32x4.extract_lane 1 (local.get $g)))))
+              (local.set $idx (i32x4.extract_lane 2 (local.get $at)))
+              (if (i32.ge_s (local.get $idx) (i32.const 0)) (then (call $addAt (local.get $dxp) (local.get $idx) (f32x4.extract_lane 2 (local.get $g)))))
+              (local.set $idx (i32x4.extract_lane 3 (local.get $at)))
+              (if (i32.ge_s (local.get $idx) (i32.const 0)) (then (call $addAt (local.get $dxp) (local.get $idx) (f32x4.extract_lane 3 (local.get $g)))))
+              (local.set $c (i32.add (local.get $c) (i32.const 4)))
+              (br $cl)))
+          ;; the last C mod 4 channels, one at a time
+          (block $tailDone
+            (loop $tl
+              (br_if $tailDone (i32.ge_u (local.get $c) (local.get $C)))
+              (local.set $bs (f32.const -inf))
+              (local.set $bi (i32.const -1))
+              (local.set $wy (i32.const 0))
+              (loop $twy
+                (local.set $ih (i32.add (i32.sub (i32.mul (local.get $oh) (local.get $sh)) (local.get $padT)) (local.get $wy)))
+                (if (i32.and (i32.ge_s (local.get $ih) (i32.const 0)) (i32.lt_s (local.get $ih) (local.get $H)))
+                  (then
+                    (local.set $wx (i32.const 0))
+                    (loop $twx
+                      (local.set $iw (i32.add (i32.sub (i32.mul (local.get $ow) (local.get $sw)) (local.get $padL)) (local.get $wx)))
+                      (if (i32.and (i32.ge_s (local.get $iw) (i32.const 0)) (i32.lt_s (local.get $iw) (local.get $W)))
+                        (then
+                          (local.set $pos (i32.add (i32.mul (i32.add (i32.mul (i32.add (i32.mul (local.get $b) (local.get $H)) (local.get $ih)) (local.get $W)) (local.get $iw)) (local.get $C)) (local.get $c)))
+                          (local.set $sv (f32.load (i32.add (local.get $x) (i32.shl (local.get $pos) (i32.const 2)))))
+                          (if (f32.gt (local.get $sv) (local.get $bs)) (then (local.set $bs (local.get $sv)) (local.set $bi (local.get $pos))))))
+                      (local.set $wx (i32.add (local.get $wx) (i32.const 1)))
+                      (br_if $twx (i32.lt_u (local.get $wx) (local.get $pw))))))
+                (local.set $wy (i32.add (local.get $wy) (i32.const 1)))
+                (br_if $twy (i32.lt_u (local.get $wy) (local.get $ph))))
+              (if (i32.ge_s (local.get $bi) (i32.const 0))
+                (then (call $addAt (local.get $dxp) (local.get $bi) (f32.load (i32.add (local.get $dyAt) (i32.shl (local.get $c) (i32.const 2)))))))
+              (local.set $c (i32.add (local.get $c) (i32.const 1)))
+              (br $tl)))
+          (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+          (br_if $owl (i32.lt_u (local.get $ow) (local.get $OW))))
+        (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+        (br_if $ohl (i32.lt_u (local.get $oh) (local.get $OH))))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br_if $bl (i32.lt_u (local.get $b) (local.get $B)))))
+
+  (func $addAt (param $base i32) (param $index i32) (param $v f32)
+    (local $p i32)
+    (local.set $p (i32.add (local.get $base) (i32.shl (local.get $index) (i32.const 2))))
+    (f32.store (local.get $p) (f32.add (f32.load (local.get $p)) (local.get $v))))
 )

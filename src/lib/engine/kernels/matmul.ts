@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { registerOwnConv } from './conv';
+import { registerConv2dBackpropFilter } from './conv2d-backprop-filter';
 import { heapGemm, heapOffset, type WasmBackendLike } from './wasm-heap';
 
 /**
@@ -31,7 +33,14 @@ export function setOwnMatMul(on: boolean): void {
  * until the backend first starts, so registering at start-up could come too early.
  */
 export function ownMatMulActive(backendName = tf.getBackend()): boolean {
-  if (backendName === 'wasm' && enabled) registerOwnMatMul('wasm');
+  if (backendName === 'wasm' && enabled && !originals.has('BatchMatMul/wasm')) {
+    registerOwnMatMul('wasm');
+    // The convolutions too (kernels/conv.ts), over the composite filter gradient they keep as fallback.
+    if (originals.has('BatchMatMul/wasm')) {
+      registerConv2dBackpropFilter('wasm');
+      registerOwnConv('wasm');
+    }
+  }
   return enabled && originals.has(`BatchMatMul/${backendName}`) && tf.getKernel('BatchMatMul', backendName)?.kernelFunc === batchMatMul;
 }
 
