@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -87,6 +88,39 @@ describe('our WASM GEMM (BatchMatMul, _FusedMatMul)', () => {
     }
     await tf.setBackend('wasm');
     expect(ownMatMulActive()).toBe(true);
+  });
+
+  it('the relaxed-SIMD variant (f32x4.relaxed_madd, what Chromium runs) gives the plain variant’s products', () => {
+    // Node 20 validates relaxed SIMD only behind a flag: run both variants in a child process that has it.
+    const source = readFileSync(resolve(__dirname, '../../src/lib/engine/kernels/gemm-wasm.ts'), 'utf8');
+    const bytes = (name: string) => source.match(new RegExp(`${name}: '([^']+)'`))![1];
+    const script = `
+      const memory = new WebAssembly.Memory({ initial: 64 });
+      const load = (b64) => new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(b64, 'base64')), { env: { memory } }).exports;
+      const relaxed = load('${bytes('plainRelaxed')}');
+      const plain = load('${bytes('plainSimd')}');
+      const f = new Float32Array(memory.buffer);
+      const [m, k, n, A, B, P, C1, C2, T] = [37, 301, 29, 4096, 200000, 400000, 800000, 900000, 1000000];
+      let s = 7;
+      const rnd = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 31) - 1;
+      for (let i = 0; i < m * k; i++) f[A / 4 + i] = rnd();
+      for (let i = 0; i < k * n; i++) f[B / 4 + i] = rnd();
+      let worst = 0, scale = 0;
+      for (const [ta, tb] of [[0, 0], [1, 0], [0, 1]]) {
+        for (const [g, c] of [[relaxed, C1], [plain, C2]]) {
+          g.packB(B, tb ? 4 : 4 * n, tb ? 4 * k : 4, k, n, 256, P, 0, k);
+          g.gemm(0, m, n, k, 256, A, ta ? 4 : 4 * k, ta ? 4 * m : 4, P, c, 4 * n, 0, 2, T);
+        }
+        for (let i = 0; i < m * n; i++) {
+          worst = Math.max(worst, Math.abs(f[C1 / 4 + i] - f[C2 / 4 + i]));
+          scale = Math.max(scale, Math.abs(f[C2 / 4 + i]));
+        }
+      }
+      console.log(JSON.stringify({ validated: WebAssembly.validate(Buffer.from('${bytes('plainRelaxed')}', 'base64')), error: worst / scale, scale }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', script]).toString());
+    expect(out.validated).toBe(true);
+    expect(out.scale).toBeGreaterThan(1);
+    expect(out.error).toBeLessThanOrEqual(1e-5);
   });
 
   it('accumulates into C and spans several k blocks', async () => {
