@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { serviceWorker } from './service-worker/plugin';
 
 /**
  * Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer).
@@ -14,7 +15,7 @@ const isolationHeaders = {
 export default defineConfig({
   // Relative base: dist/ works from any sub-folder of a static host.
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte(), serviceWorker()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders, port: 4173 },
   // The worker's chunks are not minified (docs/RUNTIME.md, "The minifier breaks threaded WASM"); the page's are.

@@ -1,12 +1,15 @@
 /**
- * Makes the page cross-origin isolated on hosts that cannot send COOP/COEP headers, by serving it
- * through `coi-sw.js`. Returns true when the page is about to reload under the service worker.
+ * Registers the service worker (`sw.js`, built from service-worker/sw.js): it keeps the app working offline and
+ * adds the COOP/COEP headers that cross-origin isolation needs (WASM threads) to everything it serves. On a host
+ * that cannot send those headers the page is not isolated on its first load: it reloads once, under the worker.
+ * Returns true when the page is about to reload.
  */
 export async function ensureCrossOriginIsolation(): Promise<boolean> {
-  if (window.crossOriginIsolated || !window.isSecureContext || !('serviceWorker' in navigator)) return false;
+  if (!import.meta.env.PROD || !window.isSecureContext || !('serviceWorker' in navigator)) return false;
   const reloadedKey = 'descent-coi-reloaded';
   try {
-    const registration = await navigator.serviceWorker.register(new URL('coi-sw.js', document.baseURI));
+    const registration = await navigator.serviceWorker.register(new URL('sw.js', document.baseURI));
+    if (window.crossOriginIsolated) return false;
     // Reload once, when the worker controls the page; never loop if isolation still fails.
     if (sessionStorage.getItem(reloadedKey)) return false;
     sessionStorage.setItem(reloadedKey, '1');
@@ -25,4 +28,14 @@ export async function ensureCrossOriginIsolation(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Asks the service worker to keep the engine's files (the trainer worker's chunks, the WASM files) for offline use;
+ * the Train view calls it when the engine starts. Nothing happens without a service worker.
+ */
+export async function cacheEngineFiles(): Promise<void> {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
+  const registration = await navigator.serviceWorker.ready;
+  registration.active?.postMessage({ type: 'cache-engine' });
 }

@@ -12,6 +12,8 @@ import { t } from '../i18n';
 import { describe } from '../i18n/engine-text';
 import { downloadFile } from '../io/download';
 import { TrainerClient } from '../worker/client';
+import { cacheEngineFiles } from '../io/isolation';
+import { requestPersistentStorage } from '../io/storage';
 import { BackendCommands } from './backend-commands.svelte';
 import { BackendComparison } from './backend-comparison.svelte';
 import { BoundaryState } from './boundary.svelte';
@@ -182,6 +184,8 @@ export class AppState {
       await this.engine.start();
       await this.initialLoad();
       await this.engine.pickFastest();
+      // Offline, the Train view needs the engine's files: the service worker keeps them from now on.
+      void cacheEngineFiles().catch(() => {});
     })();
     return this.started;
   }
@@ -243,6 +247,8 @@ export class AppState {
     const parent = options.fromCurrentWeights ? this.currentRunId : null;
     const runId = options.resume?.id ?? newRunId();
     const onEvent = Comlink.proxy((event: TrainEvent) => this.applyTrainEvent(event));
+    // The run is stored in this browser as it goes: ask that the browser keep it (once per page).
+    void requestPersistentStorage();
     try {
       const name = runName(this.dataset?.name ?? '', this.spec?.name ?? '');
       const out = await this.client.api.train.run({ config, run: { runId, name, parent, fromCurrentWeights: options.fromCurrentWeights, resume: !!options.resume } }, onEvent);
@@ -262,6 +268,7 @@ export class AppState {
     const config: TrainConfig = $state.snapshot(this.settings);
     this.tune.begin();
     const runId = newRunId();
+    void requestPersistentStorage();
     const onEvent = Comlink.proxy((event: AutoEvent) => {
       if (event.kind.startsWith('tune-')) this.tuner.apply(event as Extract<AutoEvent, { kind: `tune-${string}` }>);
       else this.applyTrainEvent(event as TrainEvent);

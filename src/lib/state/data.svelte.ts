@@ -7,7 +7,7 @@ import { PLAYGROUND_CONFIG } from '../engine/models/playground';
 import { DEFAULT_CONFIG } from '../engine/train/config';
 import { t } from '../i18n';
 import { fetchIdxFiles } from '../io/builtin-data';
-import { fetchBytes } from '../io/fetch-files';
+import { fetchBytes, fetchJson } from '../io/fetch-files';
 import { readWithLimit } from '../io/user-files';
 import { app } from './app.svelte';
 import { CsvForm } from './csv-form.svelte';
@@ -120,7 +120,7 @@ export class DataState {
   }
 
   private async loadBuiltinTable(entry: Extract<CatalogEntry, { kind: 'table' }>, ticket: number): Promise<void> {
-    this.tableMeta ??= fetch('data/tabular/meta.json').then((r) => r.json());
+    this.tableMeta ??= fetchJson<Record<string, TableMeta>>('data/tabular/meta.json');
     const [meta, bytes] = await Promise.all([this.tableMeta, fetchBytes(`data/tabular/${entry.file}`)]);
     const info = meta[entry.file];
     const profile = await app.api.data.inspectCsv(Comlink.transfer({ bytes, fileName: entry.file, slot: 'builtin' as const }, [bytes]));

@@ -3,6 +3,7 @@ import { isResumable } from '../engine/runs/store';
 import { t } from '../i18n';
 import { heldRunIds } from '../io/run-locks';
 import { deleteCheckpoints, deleteRun, getRun, listRuns, storageEstimate, updateRun } from '../io/runs-db';
+import { storagePersisted } from '../io/storage';
 import { app } from './app.svelte';
 import { editor } from './model-editor.svelte';
 import { router } from './router.svelte';
@@ -17,6 +18,8 @@ class RunsState {
   /** Runs whose loss curves are overlaid. */
   compare = $state.raw<string[]>([]);
   estimate = $state.raw<{ usage: number; quota: number } | null>(null);
+  /** Whether the browser keeps this site's storage when space runs low (null: it cannot say). */
+  persisted = $state<boolean | null>(null);
   /** Runs that were in progress when their page went away (found at start, and when this tab is shown again). */
   interrupted = $state.raw<RunRecord[]>([]);
   /** Ids of the runs some tab is recording now (Web Locks), as of the last refresh. */
@@ -29,6 +32,7 @@ class RunsState {
       this.list = await listRuns();
       this.held = await heldRunIds();
       this.estimate = await storageEstimate();
+      this.persisted = await storagePersisted();
       this.compare = this.compare.filter((id) => this.list.some((r) => r.id === id));
       if (this.compare.length === 0) this.compare = this.list.slice(0, 3).map((r) => r.id);
       this.error = null;
