@@ -64,7 +64,7 @@ test('a full storage quota is reported and recovered from; the exported zip re-i
   // Unzip in the test and serve the folder from a local origin.
   const entries = unzipSync(new Uint8Array(readFileSync(zipPath)));
   const files = Object.fromEntries(Object.entries(entries).filter(([n]) => !n.endsWith('/')).map(([n, b]) => [n.split('/').slice(1).join('/'), Buffer.from(b)]));
-  expect(Object.keys(files).sort()).toEqual(['LICENSE-tfjs.txt', 'README.md', 'demo.js', 'group1-shard1of1.bin', 'index.html', 'metadata.json', 'model-card.json', 'model.json', 'predict.js', 'tf.min.js', 'train.py']);
+  expect(Object.keys(files).sort()).toEqual(['LICENSE-tfjs.txt', 'README.md', 'demo.js', 'group1-shard1of1.bin', 'index.html', 'metadata.json', 'model-card.json', 'model.json', 'predict.js', 'tf.min.js', 'train.py', 'train_torch.py']);
   expect(files['tf.min.js'].equals(readFileSync(STOCK_TFJS))).toBe(true);
   const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', json: 'application/json', md: 'text/markdown', txt: 'text/plain', py: 'text/x-python', bin: 'application/octet-stream' };
   await context.route('http://bundle.test/**', (route) => {

@@ -34,7 +34,7 @@ describe('export bundle', () => {
     const unzipped = unzipSync(zip);
     const names = Object.keys(unzipped).filter((n) => !n.endsWith('/')).sort();
     expect(names).toEqual(
-      ['LICENSE-tfjs.txt', 'README.md', 'demo.js', 'group1-shard1of1.bin', 'index.html', 'metadata.json', 'model-card.json', 'model.json', 'predict.js', 'tf.min.js', 'train.py'].map((n) => `test-run/${n}`),
+      ['LICENSE-tfjs.txt', 'README.md', 'demo.js', 'group1-shard1of1.bin', 'index.html', 'metadata.json', 'model-card.json', 'model.json', 'predict.js', 'tf.min.js', 'train.py', 'train_torch.py'].map((n) => `test-run/${n}`),
     );
     // The zip is smaller than its parts (text compresses) and tf.min.js is the stock file, byte for byte.
     expect(zip.length).toBeLessThan(Object.values(files).reduce((s, f) => s + f.length, 0));

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, strToU8, zipSync } from 'fflate';
@@ -9,10 +9,14 @@ import { checkModelCard } from '../../src/lib/engine/export/card-schema';
 import { fillTemplate, htmlText, mdCode, mdText, pyInt, pyLit, pyNum, pyStr } from '../../src/lib/engine/export/escape';
 import { readModelUpload } from '../../src/lib/engine/export/import';
 import type { LayersModelFiles } from '../../src/lib/engine/export/layers-format';
+import { commonPy, renderCardConstants } from '../../src/lib/engine/export/python-card';
 import type { ModelCard } from '../../src/lib/engine/runs/record';
 import { enEngine } from '../../src/lib/i18n/en-engine';
 
-const PYTHON = process.env.PYTHON ?? 'python3';
+/** Debian's Python: the one with PyTorch (scripts/ensure-python.mjs), which train_torch.py --help needs. */
+const PYTHON = process.env.PYTHON ?? '/usr/bin/python3';
+/** The train_torch.py template as written (read from disk: the test compares the rendered script with it). */
+const torchTemplate = readFileSync(join(__dirname, '../../src/lib/engine/export/assets/train_torch.py'), 'utf8');
 
 /** Names that break out of HTML, Markdown, Python strings and String.replace patterns. */
 const HOSTILE = [
@@ -95,6 +99,31 @@ function hostileTextCard(): ModelCard {
   };
 }
 
+/** A table model's card: columns, categories, header and target named with `hostile` names or plain ones. */
+function tableCard(hostile: boolean): ModelCard {
+  const c = hostile ? hostileTextCard() : cleanCard();
+  const n = (i: number, plain: string) => (hostile ? HOSTILE[i % HOSTILE.length] : plain);
+  return {
+    ...c,
+    dataset: {
+      ...c.dataset,
+      inputShape: [4],
+      preprocessing: {
+        scale: 1,
+        description: c.dataset.preprocessing.description,
+        columns: [
+          { column: n(0, 'height'), kind: 'numeric', mean: 170, std: 9.5 },
+          { column: n(1, 'colour'), kind: 'categorical', categories: [n(2, 'blue'), n(3, 'green'), n(4, 'red')], fill: n(5, 'red') },
+        ],
+        missing: 'fill',
+        missingValues: ['', 'na', n(2, '?')],
+        header: [n(0, 'height'), n(1, 'colour'), n(3, 'outcome')],
+        target: { column: n(3, 'outcome'), kind: 'classes', classes: [n(4, 'no'), n(5, 'yes'), n(0, 'maybe')] },
+      },
+    },
+  };
+}
+
 function upload(card: unknown) {
   const zip = zipSync({ 'bundle/model.json': strToU8(MODEL_JSON_TEXT), 'bundle/group1-shard1of1.bin': new Uint8Array(16), 'bundle/model-card.json': strToU8(JSON.stringify(card)) });
   return readModelUpload([{ name: 'bundle.zip', bytes: zip }]);
@@ -103,7 +132,7 @@ const MODEL_JSON_TEXT = JSON.stringify(MODEL_JSON);
 
 function bundle(card: ModelCard): Record<string, string> {
   const files = bundleFiles({ model: MODEL, card, tfjs: new Uint8Array(8) });
-  return Object.fromEntries(['index.html', 'README.md', 'train.py', 'model-card.json'].map((n) => [n, strFromU8(files[n])]));
+  return Object.fromEntries(['index.html', 'README.md', 'train.py', 'train_torch.py', 'model-card.json'].map((n) => [n, strFromU8(files[n])]));
 }
 
 /**
@@ -127,11 +156,23 @@ toks = [("S" if t.type == tokenize.STRING else t.string) for t in tokenize.gener
 print(json.dumps({"calls": calls, "strings": strings, "tokens": toks}))
 `;
 
-function pyReport(trainPy: string): { calls: string[]; strings: string[]; tokens: string[]; dir: string } {
+function pyReport(source: string, name = 'train.py'): { calls: string[]; strings: string[]; tokens: string[]; dir: string; path: string } {
   const dir = mkdtempSync(join(tmpdir(), 'descent-hostile-'));
-  writeFileSync(join(dir, 'train.py'), trainPy);
-  return { ...JSON.parse(execFileSync(PYTHON, ['-c', AST_SCRIPT, join(dir, 'train.py')], { encoding: 'utf8' })), dir };
+  writeFileSync(join(dir, name), source);
+  return { ...JSON.parse(execFileSync(PYTHON, ['-c', AST_SCRIPT, join(dir, name)], { encoding: 'utf8' })), dir, path: join(dir, name) };
 }
+
+/** Every statement of the card's constants block is `NAME = <literal>`: ast.literal_eval reads each value, so none is code. */
+const LITERALS_SCRIPT = `
+import ast, json, sys
+tree = ast.parse(open(sys.argv[1], encoding="utf-8").read())
+names = []
+for node in tree.body:
+    assert isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name), ast.dump(node)[:200]
+    ast.literal_eval(node.value)
+    names.append(node.targets[0].id)
+print(json.dumps(names))
+`;
 
 describe('escapers', () => {
   it('write values that Python, HTML and Markdown read back as plain text', () => {
@@ -238,16 +279,43 @@ describe('a bundle exported from a card with hostile names', () => {
   });
 
   it('writes train.py with the names only inside string literals, and --help runs none of them', () => {
-    const clean = pyReport(bundle(cleanCard())['train.py']);
-    const hostile = pyReport(bundle(hostileTextCard())['train.py']);
-    // Same code: the token streams match once string literals are set aside, and no call is new.
-    expect(hostile.tokens).toEqual(clean.tokens);
-    expect(hostile.calls.filter((c) => !clean.calls.includes(c))).toEqual([]);
-    for (const name of HOSTILE.slice(0, 4)) expect(hostile.strings.some((s) => s.includes(name))).toBe(true);
+    let script = '';
+    for (const [cleanOne, hostileOne] of [[cleanCard(), hostileTextCard()], [tableCard(false), tableCard(true)]]) {
+      const clean = pyReport(bundle(cleanOne)['train.py']);
+      const hostile = pyReport(bundle(hostileOne)['train.py']);
+      script = hostile.path;
+      // Same code: the token streams match once string literals are set aside, and no call is new.
+      expect(hostile.tokens).toEqual(clean.tokens);
+      expect(hostile.calls.filter((c) => !clean.calls.includes(c))).toEqual([]);
+      for (const name of HOSTILE.slice(0, 4)) expect(hostile.strings.some((s) => s.includes(name))).toBe(true);
+    }
     // train.py imports Keras only inside main(), so --help runs with numpy alone.
-    const help = execFileSync(PYTHON, [join(hostile.dir, 'train.py'), '--help'], { encoding: 'utf8' });
+    const help = execFileSync(PYTHON, [script, '--help'], { encoding: 'utf8' });
     expect(help).toContain('usage:');
     expect(help).not.toContain('INJECTED');
+  });
+
+  it('writes train_torch.py with the names only inside literals: no call beyond the template\'s own, and --help runs nothing else', () => {
+    // The calls are exactly those of the template and the shared data code as written (placeholders parse as expressions).
+    const template = [pyReport(torchTemplate, 'template.py'), pyReport(commonPy, 'common.py')].flatMap((r) => r.calls);
+    for (const [cleanOne, hostileOne] of [[cleanCard(), hostileTextCard()], [tableCard(false), tableCard(true)]]) {
+      const clean = pyReport(bundle(cleanOne)['train_torch.py'], 'train_torch.py');
+      const hostile = pyReport(bundle(hostileOne)['train_torch.py'], 'train_torch.py');
+      expect(hostile.tokens).toEqual(clean.tokens);
+      expect(hostile.calls.filter((c) => !template.includes(c))).toEqual([]);
+      for (const name of HOSTILE.slice(0, 4)) expect(hostile.strings.some((s) => s.includes(name))).toBe(true);
+      // The card's block holds assignments of literals only.
+      const constants = pyReport(renderCardConstants(hostileOne), 'constants.py');
+      const names = JSON.parse(execFileSync(PYTHON, ['-c', LITERALS_SCRIPT, constants.path], { encoding: 'utf8' }));
+      expect(names).toEqual(expect.arrayContaining(['MODEL_NAME', 'COLUMNS', 'TARGET', 'HEADER', 'LAYERS']));
+      expect(constants.calls).toEqual([]);
+    }
+    const hostile = pyReport(bundle(tableCard(true))['train_torch.py'], 'train_torch.py');
+    const help = execFileSync(PYTHON, [hostile.path, '--help'], { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+    expect(help).toContain('usage:');
+    expect(help).toContain('torchrun --nproc_per_node=4 train_torch.py');
+    expect(help).not.toContain('INJECTED');
+    expect(readdirSync(hostile.dir)).toEqual(['train_torch.py']);
   });
 
   it('survives an import of its own card and a second export unchanged', () => {
@@ -255,5 +323,6 @@ describe('a bundle exported from a card with hostile names', () => {
     const back = upload(JSON.parse(first['model-card.json']));
     expect(back.card).toEqual(hostileTextCard());
     expect(bundle(back.card!)['train.py']).toBe(first['train.py']);
+    expect(bundle(back.card!)['train_torch.py']).toBe(first['train_torch.py']);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The export bundle: model.json + weight shards, model-card.json, metadata.json, README.md, a ready page
- * (index.html + demo.js on the predict.js module, tf.min.js and its licence) and train.py, zipped in one folder. Pure: strings and bytes in,
+ * (index.html + demo.js on the predict.js module, tf.min.js and its licence), train.py (Keras) and train_torch.py (PyTorch), zipped in one folder. Pure: strings and bytes in,
  * bytes out, so it runs in the worker and in Node tests.
  */
 import { zipSync, strToU8, type Zippable } from 'fflate';
@@ -14,6 +14,7 @@ import { renderTrainPy } from './keras';
 import type { LayersModelFiles } from './layers-format';
 import type { ModelJson } from './quantize';
 import { renderReadme } from './readme';
+import { renderTrainTorchPy } from './torch';
 
 /** Shard size of the tensorflowjs converter: browsers cache files of this size well. */
 export const SHARD_BYTES = 4 * 1024 * 1024;
@@ -81,6 +82,7 @@ export function bundleFiles(input: BundleInput): Record<string, Uint8Array> {
     'tf.min.js': input.tfjs,
     'LICENSE-tfjs.txt': strToU8(tfjsLicence),
     'train.py': strToU8(renderTrainPy(input.card)),
+    'train_torch.py': strToU8(renderTrainTorchPy(input.card)),
   };
   files['README.md'] = strToU8(renderReadme(input.card, [...Object.keys(files), 'README.md']));
   return files;

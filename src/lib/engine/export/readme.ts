@@ -86,14 +86,31 @@ Exported ${mdText(card.createdAt)} (${card.weights.kind === 'best' ? `weights of
 - **In your own code:** \`predict.js\` is an ES module that loads this folder and applies the preprocessing below itself
   (see [Use it from your own code](#use-it-from-your-own-code)). The bare model is \`tf.loadLayersModel('model.json')\`, with inputs of shape
   \`[batch, ${d.inputShape.join(', ')}]\` already preprocessed.
-- **In Python/Keras:** \`python3 train.py\` rebuilds the same model with the same hyper-parameters and trains it on your GPU;
-  \`python3 train.py --init-weights .\` starts from these weights instead.
+- **In Python/Keras:** \`python3 train.py --data DATA\` rebuilds the same model, loads these weights and trains it with the same
+  hyper-parameters on your GPU (\`--from-scratch\` starts from new weights).
+- **In PyTorch:** \`train_torch.py\` does the same and can spread the work over several GPUs or processes; see
+  [Continue in PyTorch](#continue-in-pytorch).
 
 ## Use it from your own code
 
 ${usage(card)}
 
 \`metadata.json\` lists the class labels in output order (as Teachable Machine and ml5 bundles do).
+
+## Continue in PyTorch
+
+\`train_torch.py\` rebuilds the model layer for layer, loads these weights, applies the preprocessing below to the
+same data file (DATA: the CSV, a folder with MNIST's idx files, or a folder with a sub-folder of images per class)
+and trains with the same hyper-parameters. It writes the result as a TF.js model that Descent imports.
+
+\`\`\`sh
+pip install torch numpy pillow
+python3 train_torch.py --data DATA --epochs 5 --out trained            # one process, CPU or one GPU
+torchrun --nproc_per_node=4 train_torch.py --data DATA --out trained   # DistributedDataParallel over 4 processes
+\`\`\`
+
+Then import the files in \`trained\` (model.json, its weights, model-card.json) in Descent with **Import a model**.
+\`python3 train_torch.py --help\` lists the options.
 
 ## Dataset
 
