@@ -103,31 +103,40 @@ function setupImage(model) {
     image.src = URL.createObjectURL(file);
   });
 
-  /** Pixels of `source` at the model's size. A drawing is cropped to its ink and centred as MNIST digits are. */
+  /**
+   * Pixels of `source` as the model sees them (predict.js crops and resizes them as the app did). A drawing is
+   * first cropped to its ink and centred as MNIST digits are; an upload on a light background is inverted
+   * for a model trained on dark ones.
+   */
   async function classify(source, fromPad) {
     const small = preview.getContext('2d');
-    small.fillStyle = background;
-    small.fillRect(0, 0, w, h);
-    const box = fromPad ? inkBox(source) : null;
-    if (box) {
-      const s = (0.71 * Math.min(w, h)) / Math.max(box.w, box.h);
-      small.imageSmoothingQuality = 'high';
-      small.drawImage(source, box.x, box.y, box.w, box.h, (w - box.w * s) / 2, (h - box.h * s) / 2, box.w * s, box.h * s);
-    } else {
-      small.drawImage(source, 0, 0, w, h);
-    }
-    const rgba = small.getImageData(0, 0, w, h).data;
-    const raw = new Float32Array(w * h * c);
-    const invert = !fromPad && ds.darkBackground === true && borderMean(rgba, w, h) > 127;
-    for (let i = 0; i < w * h; i++) {
-      for (let k = 0; k < c; k++) {
-        const v = c === 1 ? (rgba[4 * i] + rgba[4 * i + 1] + rgba[4 * i + 2]) / 3 : rgba[4 * i + k];
-        raw[i * c + k] = invert ? 255 - v : v;
+    let raw;
+    if (fromPad) {
+      small.fillStyle = background;
+      small.fillRect(0, 0, w, h);
+      const box = inkBox(source);
+      if (box) {
+        const s = (0.71 * Math.min(w, h)) / Math.max(box.w, box.h);
+        small.imageSmoothingQuality = 'high';
+        small.drawImage(source, box.x, box.y, box.w, box.h, (w - box.w * s) / 2, (h - box.h * s) / 2, box.w * s, box.h * s);
       }
+      raw = model.imagePixels(preview);
+    } else {
+      raw = Uint8ClampedArray.from(model.imagePixels(source));
+      if (ds.darkBackground === true && borderMean(raw, w, h, c) > 127) raw = raw.map((v) => 255 - v);
+      small.putImageData(toImageData(raw, w, h, c), 0, 0);
     }
-    if (invert) small.putImageData(invertData(small.getImageData(0, 0, w, h)), 0, 0);
     show(model.card, await model.predictImage(raw));
   }
+}
+
+function toImageData(raw, w, h, c) {
+  const img = new ImageData(w, h);
+  for (let i = 0; i < w * h; i++) {
+    for (let k = 0; k < 3; k++) img.data[4 * i + k] = raw[i * c + (c === 1 ? 0 : k)];
+    img.data[4 * i + 3] = 255;
+  }
+  return img;
 }
 
 function inkBox(canvas) {
@@ -142,17 +151,13 @@ function inkBox(canvas) {
   return x1 < 0 ? null : { x: x0, y: y0, w: x1 - x0 + 1, h: y1 - y0 + 1 };
 }
 
-function borderMean(rgba, w, h) {
+/** Mean of the border pixels (all channels) of raw `h × w × c` values. */
+function borderMean(raw, w, h, c) {
   let sum = 0, n = 0;
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
-    if (y === 0 || x === 0 || y === h - 1 || x === w - 1) { const i = 4 * (y * w + x); sum += (rgba[i] + rgba[i + 1] + rgba[i + 2]) / 3; n++; }
+    if (y === 0 || x === 0 || y === h - 1 || x === w - 1) { for (let k = 0; k < c; k++) sum += raw[(y * w + x) * c + k]; n += c; }
   }
   return sum / n;
-}
-
-function invertData(img) {
-  for (let i = 0; i < img.data.length; i += 4) { img.data[i] = 255 - img.data[i]; img.data[i + 1] = 255 - img.data[i + 1]; img.data[i + 2] = 255 - img.data[i + 2]; }
-  return img;
 }
 
 async function main() {

@@ -14,6 +14,8 @@ export interface PixelSource {
 
 export function parseNumber(value: unknown): number;
 export function rowToInput(card: ModelCard, row: RawRow, options?: RowOptions): Float32Array;
+export function resizeSquare(rgba: ArrayLike<number>, width: number, height: number, size: number): Uint8ClampedArray;
+export function rgbaToPixels(card: ModelCard, pixels: PixelSource): Uint8ClampedArray;
 export function pixelsToInput(card: ModelCard, pixels: PixelSource | ArrayLike<number>): Float32Array;
 export function outputToPrediction(card: ModelCard, values: ArrayLike<number>): Prediction;
 
@@ -25,6 +27,7 @@ export interface DescentModel {
   inputVector(row: RawRow, options?: RowOptions): Float32Array;
   predictRow(row: RawRow, options?: RowOptions): Promise<Prediction>;
   predictBatch(rows: RawRow[], options?: RowOptions): Promise<Prediction[]>;
+  imagePixels(source: PixelSource | ArrayLike<number> | object): ArrayLike<number>;
   predictImage(source: PixelSource | ArrayLike<number> | object): Promise<Prediction>;
   predictInput(x: Float32Array): Promise<Prediction>;
   dispose(): void;

@@ -7,7 +7,7 @@
  *     const model = await loadDescentModel(new URL('./', import.meta.url));   // the folder holding model.json
  *     await model.predictRow({ 'sepal length (cm)': '5.1', ... });  // → { label, index, probabilities: { class: p } } or { value }
  *     await model.predictBatch([row1, row2]);                        // → one result per row
- *     await model.predictImage(imgOrCanvasOrImageData);              // image models
+ *     await model.predictImage(imgOrCanvasOrImageData);              // image models (any size: cropped and resized as the app did)
  *   </script>
  *
  * Rows hold raw values as in the training CSV (strings or numbers), by column name, or a list of cells in
@@ -86,9 +86,88 @@ export function rowToInput(card, row, options) {
   return x;
 }
 
+/** A decoded photo may be drawn at up to this multiple of the model's side first, as the app does (the box filter does the rest). */
+const PRE_SHRINK = 4;
+
+/** Source indices and weights that cover output pixel `o` of `outSize`, over `length` source pixels from `start`. */
+function axisWeights(start, length, outSize) {
+  const scale = length / outSize;
+  const index = [];
+  const weight = [];
+  const offsets = new Int32Array(outSize + 1);
+  for (let o = 0; o < outSize; o++) {
+    offsets[o] = index.length;
+    const lo = start + o * scale;
+    const hi = lo + scale;
+    for (let s = Math.floor(lo); s < Math.ceil(hi); s++) {
+      const cover = Math.min(hi, s + 1) - Math.max(lo, s);
+      if (cover > 1e-9) {
+        index.push(s);
+        weight.push(cover / scale);
+      }
+    }
+  }
+  offsets[outSize] = index.length;
+  return { index: Int32Array.from(index), weight: Float32Array.from(weight), offsets: offsets };
+}
+
 /**
- * The model's input of one image given as raw pixels: `{ data, width, height }` in RGBA (ImageData) at the
- * model's size, or a flat array of `height × width × channels` values 0–255.
+ * RGBA pixels (`width × height`) → a `size × size` RGBA square, exactly as the app resized its training
+ * images: the largest centred square is cropped, then each output pixel averages the source area it covers.
+ */
+export function resizeSquare(rgba, width, height, size) {
+  const side = Math.min(width, height);
+  const xs = axisWeights((width - side) / 2, side, size);
+  const ys = axisWeights((height - side) / 2, side, size);
+  const tmp = new Float32Array(height * size * 4);
+  for (let y = 0; y < height; y++) {
+    for (let o = 0; o < size; o++) {
+      for (let k = xs.offsets[o]; k < xs.offsets[o + 1]; k++) {
+        const src = (y * width + xs.index[k]) * 4;
+        const dst = (y * size + o) * 4;
+        const w = xs.weight[k];
+        for (let c = 0; c < 4; c++) tmp[dst + c] += rgba[src + c] * w;
+      }
+    }
+  }
+  const out = new Uint8ClampedArray(size * size * 4);
+  for (let o = 0; o < size; o++) {
+    for (let x = 0; x < size; x++) {
+      const acc = [0, 0, 0, 0];
+      for (let k = ys.offsets[o]; k < ys.offsets[o + 1]; k++) {
+        const src = (ys.index[k] * size + x) * 4;
+        for (let c = 0; c < 4; c++) acc[c] += tmp[src + c] * ys.weight[k];
+      }
+      for (let c = 0; c < 4; c++) out[(o * size + x) * 4 + c] = Math.round(acc[c]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Raw pixel values (0–255, `height × width × channels`) of RGBA pixels `{ data, width, height }` of any size:
+ * cropped and resized to the model's square as the app did, then greyscale (luma, ITU-R BT.601, rounded) or RGB.
+ */
+export function rgbaToPixels(card, pixels) {
+  const ds = card.dataset;
+  const img = ds.preprocessing.image;
+  if (!img) throw new Error('This model takes ' + ds.inputKind + ' inputs, not images.');
+  let d = pixels.data;
+  if (pixels.width !== img.width || pixels.height !== img.height) {
+    if (img.width !== img.height) throw new Error('The image is ' + pixels.width + '×' + pixels.height + '; the model takes ' + img.width + '×' + img.height + '.');
+    d = resizeSquare(d, pixels.width, pixels.height, img.width);
+  }
+  const out = new Uint8ClampedArray(img.height * img.width * img.channels);
+  for (let i = 0; i < img.width * img.height; i++) {
+    if (img.channels === 1) out[i] = Math.round(0.299 * d[4 * i] + 0.587 * d[4 * i + 1] + 0.114 * d[4 * i + 2]);
+    else for (let c = 0; c < img.channels; c++) out[i * img.channels + c] = d[4 * i + c];
+  }
+  return out;
+}
+
+/**
+ * The model's input of one image given as raw pixels: `{ data, width, height }` in RGBA (ImageData, any
+ * size: cropped and resized as the app did), or a flat array of `height × width × channels` values 0–255.
  */
 export function pixelsToInput(card, pixels) {
   const ds = card.dataset;
@@ -96,21 +175,11 @@ export function pixelsToInput(card, pixels) {
   if (!img) throw new Error('This model takes ' + ds.inputKind + ' inputs, not images.');
   const size = img.height * img.width * img.channels;
   const scale = ds.preprocessing.scale;
-  const x = new Float32Array(size);
   const rgba = pixels && pixels.data && typeof pixels.width === 'number';
-  if (rgba) {
-    if (pixels.width !== img.width || pixels.height !== img.height) throw new Error('The image is ' + pixels.width + '×' + pixels.height + '; the model takes ' + img.width + '×' + img.height + ' (give an <img> or <canvas> to have it resized).');
-    const d = pixels.data;
-    for (let i = 0; i < img.width * img.height; i++) {
-      for (let c = 0; c < img.channels; c++) {
-        const v = img.channels === 1 ? (d[4 * i] + d[4 * i + 1] + d[4 * i + 2]) / 3 : d[4 * i + c];
-        x[i * img.channels + c] = v * scale;
-      }
-    }
-    return x;
-  }
-  if (!pixels || pixels.length !== size) throw new Error('An image needs ' + size + ' pixel values (' + img.height + '×' + img.width + '×' + img.channels + '), not ' + (pixels ? pixels.length : 0) + '.');
-  for (let i = 0; i < size; i++) x[i] = pixels[i] * scale;
+  const raw = rgba ? rgbaToPixels(card, pixels) : pixels;
+  if (!raw || raw.length !== size) throw new Error('An image needs ' + size + ' pixel values (' + img.height + '×' + img.width + '×' + img.channels + '), not ' + (raw ? raw.length : 0) + '.');
+  const x = new Float32Array(size);
+  for (let i = 0; i < size; i++) x[i] = raw[i] * scale;
   return x;
 }
 
@@ -130,16 +199,32 @@ export function outputToPrediction(card, values) {
   return { label: names[index] !== undefined ? names[index] : String(index), index: index, probabilities: probabilities };
 }
 
-/** Pixels of an <img>, <canvas>, ImageBitmap or <video> drawn at the model's size (browsers only). */
+/**
+ * RGBA pixels of an <img>, <canvas>, ImageBitmap or <video> (browsers only), read as the app read its
+ * training images: over a white background, a large photo drawn at about PRE_SHRINK times the model's side.
+ */
 function drawnPixels(card, source) {
   const img = card.dataset.preprocessing.image;
+  if (!img) throw new Error('This model takes ' + card.dataset.inputKind + ' inputs, not images.');
+  const w0 = source.naturalWidth || source.videoWidth || source.width;
+  const h0 = source.naturalHeight || source.videoHeight || source.height;
+  if (!(w0 > 0 && h0 > 0)) throw new Error('The image has no pixels yet (wait for it to load).');
+  const scale = Math.min(1, (Math.max(img.width, img.height) * PRE_SHRINK) / Math.min(w0, h0));
+  const width = Math.max(1, Math.round(w0 * scale));
+  const height = Math.max(1, Math.round(h0 * scale));
   const canvas = document.createElement('canvas');
-  canvas.width = img.width;
-  canvas.height = img.height;
-  const ctx = canvas.getContext('2d');
+  canvas.width = width;
+  canvas.height = height;
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
   ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(source, 0, 0, img.width, img.height);
-  return ctx.getImageData(0, 0, img.width, img.height);
+  ctx.drawImage(source, 0, 0, width, height);
+  return ctx.getImageData(0, 0, width, height);
+}
+
+function isPixels(source) {
+  return !!source && (!!source.data || Array.isArray(source) || ArrayBuffer.isView(source));
 }
 
 function folderUrl(base) {
@@ -184,9 +269,10 @@ export async function loadDescentModel(base, options) {
     inputVector: function (row, rowOptions) { return rowToInput(card, row, rowOptions); },
     predictRow: async function (row, rowOptions) { return (await run([rowToInput(card, row, rowOptions)]))[0]; },
     predictBatch: function (rows, rowOptions) { return run(rows.map(function (r) { return rowToInput(card, r, rowOptions); })); },
+    /** Raw pixel values (0–255, height × width × channels) of an image, ImageData or canvas, as the model sees it. */
+    imagePixels: function (source) { return isPixels(source) && !source.data ? source : rgbaToPixels(card, isPixels(source) ? source : drawnPixels(card, source)); },
     predictImage: async function (source) {
-      const isPixels = source && (source.data || Array.isArray(source) || ArrayBuffer.isView(source));
-      return (await run([pixelsToInput(card, isPixels ? source : drawnPixels(card, source))]))[0];
+      return (await run([pixelsToInput(card, isPixels(source) ? source : drawnPixels(card, source))]))[0];
     },
     /** An input already encoded (Float32Array of the model's input size). */
     predictInput: async function (x) { return (await run([x]))[0]; },
