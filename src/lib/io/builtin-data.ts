@@ -1,22 +1,73 @@
+import type { ShippedHashes } from '../engine/data/checksum';
 import { IDX_FILE_NAMES, type IdxFiles } from '../engine/data/mnist';
-import { fetchBytes } from './fetch-files';
+import { fetchBytes, fetchFile, fetchJson } from './fetch-files';
+
+/** A built-in dataset folder's manifest.json: each file's size as shipped and unzipped. */
+interface DataManifest {
+  files: Record<string, { bytes: number; contentBytes: number }>;
+}
+
+/** Per file name: whether the transport unzipped it, and what the data folder's sums say of it. */
+export type TransportInfo = Record<string, { decoded: boolean; shipped?: ShippedHashes }>;
+
+/** Parses a `sha256sum` listing (`<hex>  <name>` lines) into a map from name to hex digest. */
+export function parseSums(text: string): Map<string, string> {
+  const sums = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^([0-9a-f]{64}) [ *](.+)$/.exec(line.trim());
+    if (m) sums.set(m[2], m[1]);
+  }
+  return sums;
+}
+
+/** The sums shipped with a built-in dataset: of the files (SHA256SUMS) and of their unzipped contents (CONTENT-SHA256SUMS). */
+async function shippedSums(dir: string): Promise<{ files: Map<string, string>; contents: Map<string, string> }> {
+  const text = async (name: string) => new TextDecoder().decode(await fetchBytes(`${dir}${name}`));
+  const [files, contents] = await Promise.all([text('SHA256SUMS'), text('CONTENT-SHA256SUMS')]);
+  return { files: parseSums(files), contents: parseSums(contents) };
+}
 
 /**
  * Fetches the four idx files of a built-in dataset under `<base>data/<id>/` as raw bytes, the same bytes a
- * user's own files give. `onProgress` receives the percentage of all bytes received.
+ * user's own files give. `onProgress` receives the percentage of all bytes received. When the server sent a `.gz`
+ * file with `Content-Encoding: gzip` (the browser then unzips it), `transport` says so and carries the folder's
+ * sums, so that the dataset's checksum still names the files as shipped (engine/data/checksum.ts).
  */
-export async function fetchIdxFiles(id: string, base = '', onProgress?: (percent: number) => void): Promise<{ files: IdxFiles; buffers: ArrayBuffer[] }> {
+export async function fetchIdxFiles(id: string, base = '', onProgress?: (percent: number) => void): Promise<{ files: IdxFiles; buffers: ArrayBuffer[]; transport: TransportInfo }> {
   const keys = Object.keys(IDX_FILE_NAMES) as (keyof IdxFiles)[];
-  const received = new Map<string, [number, number]>();
-  const buffers = await Promise.all(
+  const dir = `${base}data/${id}/`;
+  // Sizes of the files and of their unzipped contents: progress stays right when the transport unzips them.
+  let sizes: DataManifest['files'] | null = null;
+  const manifest = fetchJson<DataManifest>(`${dir}manifest.json`).then((m) => (sizes = m.files), () => null);
+  const received = new Map<keyof IdxFiles, { got: number; total: number; encoded: boolean }>();
+  const report = () => {
+    let got = 0;
+    let total = 0;
+    for (const key of keys) {
+      const r = received.get(key);
+      const size = sizes?.[IDX_FILE_NAMES[key]];
+      got += r?.got ?? 0;
+      total += r && !r.encoded && r.total > 0 ? r.total : r?.encoded ? (size?.contentBytes ?? NaN) : (size?.bytes ?? NaN);
+    }
+    if (total > 0) onProgress?.(Math.min(100, Math.round((100 * got) / total)));
+  };
+  const fetched = await Promise.all(
     keys.map((key) =>
-      fetchBytes(`${base}data/${id}/${IDX_FILE_NAMES[key]}`, (got, total) => {
-        received.set(key, [got, total]);
-        const [a, b] = [...received.values()].reduce(([x, y], [g, t]) => [x + g, y + t], [0, 0]);
-        onProgress?.(b > 0 ? Math.round((100 * a) / b) : 0);
+      fetchFile(`${dir}${IDX_FILE_NAMES[key]}`, (got, total, encoded) => {
+        received.set(key, { got, total, encoded });
+        report();
       }),
     ),
   );
+  await manifest;
+  const transport: TransportInfo = {};
+  const sums = fetched.some((f) => f.transportDecoded) ? await shippedSums(dir) : null;
+  keys.forEach((key, i) => {
+    const name = IDX_FILE_NAMES[key];
+    const sha256 = sums?.files.get(name);
+    transport[name] = { decoded: fetched[i].transportDecoded, shipped: sha256 ? { sha256, contentSha256: sums?.contents.get(name) } : undefined };
+  });
+  const buffers = fetched.map((f) => f.bytes);
   const files = Object.fromEntries(keys.map((k, i) => [k, buffers[i]])) as unknown as IdxFiles;
-  return { files, buffers };
+  return { files, buffers, transport };
 }

@@ -28,12 +28,16 @@ async function keepForOffline(url: string, bytes: ArrayBuffer, contentType: stri
   await cache.put(absolute.href, new Response(bytes.slice(0), { headers: contentType ? { 'Content-Type': contentType } : {} }));
 }
 
-/** Fetches a static file as bytes, reporting received bytes (built-in datasets under `data/`). */
-export async function fetchFile(url: string, onProgress?: (received: number, total: number) => void): Promise<FetchedFile> {
+/**
+ * Fetches a static file as bytes, reporting received bytes (built-in datasets under `data/`). `total` is the
+ * Content-Length, or 0 when the server sent a Content-Encoding (the length is then that of the encoded body, while
+ * `received` counts decoded bytes: `encoded` says so).
+ */
+export async function fetchFile(url: string, onProgress?: (received: number, total: number, encoded: boolean) => void): Promise<FetchedFile> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
-  // With Content-Encoding the length is that of the encoded body; progress then counts decoded bytes against it.
-  const total = response.headers.get('content-encoding') ? 0 : Number(response.headers.get('content-length') ?? 0);
+  const encoded = Boolean(response.headers.get('content-encoding'));
+  const total = encoded ? 0 : Number(response.headers.get('content-length') ?? 0);
   let bytes: ArrayBuffer;
   if (!response.body || !onProgress) bytes = await response.arrayBuffer();
   else {
@@ -45,7 +49,7 @@ export async function fetchFile(url: string, onProgress?: (received: number, tot
       if (done) break;
       chunks.push(value);
       received += value.length;
-      onProgress(received, total);
+      onProgress(received, total, encoded);
     }
     const out = new Uint8Array(received);
     let offset = 0;

@@ -137,8 +137,8 @@ export class DataState {
   private async loadIdx(entry: Extract<CatalogEntry, { kind: 'idx' }>, ticket: number): Promise<void> {
     app.datasetLoading = 0;
     try {
-      const { files, buffers } = await fetchIdxFiles(entry.dir.replace(/^data\//, ''), '', (pct) => (app.datasetLoading = pct));
-      await app.api.data.loadIdx(Comlink.transfer({ ticket, files, info: entry.info }, buffers));
+      const { files, buffers, transport } = await fetchIdxFiles(entry.dir.replace(/^data\//, ''), '', (pct) => (app.datasetLoading = pct));
+      await app.api.data.loadIdx(Comlink.transfer({ ticket, files, info: entry.info, transport }, buffers));
       await this.use();
     } finally {
       app.datasetLoading = null;

@@ -8,6 +8,7 @@ import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-
 import { installGemmThreads, setGemmOptions } from './gemm-threads';
 import { DataWorkshop, type ImageSource, type TableSlot } from '../engine/data/workshop';
 import type { IdxDatasetInfo, IdxFiles } from '../engine/data/mnist';
+import type { ShippedHashes } from '../engine/data/checksum';
 import type { SyntheticOptions } from '../engine/data/synthetic';
 import type { TabularOptions } from '../engine/data/tabular';
 import type { ImageOptions } from '../engine/data/image-dataset';
@@ -128,8 +129,8 @@ const api = {
     begin: (options: { id: string }) => session.beginLoad(options.id),
     /** A load failed: the session no longer shows it as loading. */
     end: (options: { ticket: number }) => session.endLoad(options.ticket),
-    async loadIdx(options: { ticket?: number; files: IdxFiles; info: IdxDatasetInfo }) {
-      const summary = await session.loadIdxDataset(options.files, options.info, options.ticket);
+    async loadIdx(options: { ticket?: number; files: IdxFiles; info: IdxDatasetInfo; transport?: Record<string, { decoded: boolean; shipped?: ShippedHashes }> }) {
+      const summary = await session.loadIdxDataset(options.files, options.info, options.ticket, options.transport);
       tableSource = null;
       return summary;
     },
@@ -159,6 +160,8 @@ const api = {
       return Comlink.transfer(labels, [labels.buffer]);
     },
     testRowText: (options: { indices: number[] }) => session.getTestRowText(options.indices),
+    /** The loaded dataset as a model card describes it (name, source, checksum of the files as shipped). */
+    describe: () => session.data.describe(),
     points: () => {
       const points = session.getPoints();
       return Comlink.transfer(points, [points.x.buffer, points.labels.buffer]);

@@ -12,11 +12,34 @@ export async function sha256Hex(data: ArrayBuffer | ArrayBufferView): Promise<st
 }
 
 /**
- * Checksum of a dataset's files exactly as loaded. `value` is the SHA-256 of the `sha256sum` listing of the
- * files sorted by name (`<hex>  <name>\n` lines), so `sha256sum * | sha256sum` in the data folder reproduces it.
+ * What a built-in dataset's sums files say of one shipped file: `sha256` of the file as shipped (SHA256SUMS) and
+ * `contentSha256` of its contents unzipped (CONTENT-SHA256SUMS), for a `.gz` file.
  */
-export async function filesChecksum(files: { name: string; bytes: ArrayBuffer }[]): Promise<DatasetChecksum> {
-  const hashed = await Promise.all(files.map(async (f) => ({ name: f.name, sha256: await sha256Hex(f.bytes) })));
+export interface ShippedHashes {
+  sha256: string;
+  contentSha256?: string;
+}
+
+/**
+ * One file's entry: the SHA-256 of the bytes as shipped. A `.gz` file the server sent with `Content-Encoding: gzip`
+ * arrives unzipped (`decoded`): its shipped hash cannot be computed from these bytes, so it is taken from the sums
+ * shipped with the data when the unzipped bytes hash to the listed contents (they are that file's contents, checked);
+ * otherwise the entry names what was hashed, the unzipped file (the name without `.gz`).
+ */
+async function fileEntry(f: { name: string; bytes: ArrayBuffer; decoded?: boolean; shipped?: ShippedHashes }): Promise<{ name: string; sha256: string }> {
+  const sha256 = await sha256Hex(f.bytes);
+  if (!f.decoded) return { name: f.name, sha256 };
+  if (f.shipped?.contentSha256 === sha256) return { name: f.name, sha256: f.shipped.sha256 };
+  return { name: f.name.replace(/\.gz$/i, ''), sha256 };
+}
+
+/**
+ * Checksum of a dataset's files as shipped (see `fileEntry` for files the transport unzipped). `value` is the
+ * SHA-256 of the `sha256sum` listing of the files sorted by name (`<hex>  <name>\n` lines), so
+ * `sha256sum * | sha256sum` in the data folder reproduces it.
+ */
+export async function filesChecksum(files: { name: string; bytes: ArrayBuffer; decoded?: boolean; shipped?: ShippedHashes }[]): Promise<DatasetChecksum> {
+  const hashed = await Promise.all(files.map(fileEntry));
   hashed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const listing = hashed.map((f) => `${f.sha256}  ${f.name}\n`).join('');
   return { algorithm: 'SHA-256', value: await sha256Hex(new TextEncoder().encode(listing)), of: 'files', files: hashed };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { filesChecksum } from '../data/checksum';
+import { filesChecksum, type ShippedHashes } from '../data/checksum';
 import type { Dataset } from '../data/dataset';
 import { IDX_FILE_NAMES, loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from '../data/mnist';
 import { generateSynthetic, type SyntheticOptions } from '../data/synthetic';
@@ -119,9 +119,10 @@ export class Session {
     this.changed();
   }
 
-  async loadIdxDataset(files: IdxFiles, info: IdxDatasetInfo, ticket?: number): Promise<DatasetSummary> {
+  /** `transport`: per file name, whether the server's Content-Encoding unzipped it, and the shipped sums (checksum.ts). */
+  async loadIdxDataset(files: IdxFiles, info: IdxDatasetInfo, ticket?: number, transport: Record<string, { decoded: boolean; shipped?: ShippedHashes }> = {}): Promise<DatasetSummary> {
     const keys = Object.keys(IDX_FILE_NAMES) as (keyof IdxFiles)[];
-    const checksum = await filesChecksum(keys.map((k) => ({ name: IDX_FILE_NAMES[k], bytes: files[k] })));
+    const checksum = await filesChecksum(keys.map((k) => ({ name: IDX_FILE_NAMES[k], bytes: files[k], ...transport[IDX_FILE_NAMES[k]] })));
     this.data.checkTicket(ticket);
     return this.setDataset(await loadIdxDataset(files, info), checksum, ticket);
   }
