@@ -12,6 +12,8 @@ import { DEFAULT_CONFIG, type TrainConfig } from '../src/lib/engine/train/config
 import type { TrainEvent } from '../src/lib/engine/train/events';
 import { fetchIdxFiles } from '../src/lib/io/builtin-data';
 import { TrainerClient } from '../src/lib/worker/client';
+// Race mode's benchmark (`npm run bench -- race`) lives in its own module.
+import './race-page';
 
 const client = new TrainerClient();
 

@@ -1,4 +1,4 @@
-// npm run bench [-- quick | page | tune | lenet | kernels] [-- no-build] (BENCH_DIST, BENCH_PORT: build folder and port): trains in headless Chromium through the app's own worker and prints a table.
+// npm run bench [-- quick | page | tune | lenet | kernels | race] [-- no-build] (BENCH_DIST, BENCH_PORT: build folder and port): trains in headless Chromium through the app's own worker and prints a table.
 // Writes bench/results.json. A benchmark, not a test: numbers depend on the machine.
 import { spawn, execSync } from 'node:child_process';
 import { writeFileSync, existsSync } from 'node:fs';
@@ -201,6 +201,23 @@ if (args.has('kernels')) {
   process.exit(0);
 }
 
+// `npm run bench -- race`: Race mode's proof (bench/race.mjs).
+if (args.has('race')) {
+  const { raceBench } = await import('./race.mjs');
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const r = await raceBench(browser, PORT);
+    writeFileSync(new URL('./results-race.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), ...r }, null, 2));
+  } finally {
+    await browser.close();
+    try {
+      process.kill(-server.pid);
+    } catch {}
+  }
+  process.exit(0);
+}
+
 // `npm run bench -- lenet`: the LeNet-style CNN on full MNIST (bench/lenet.mjs starts its own server).
 if (args.has('lenet')) {
   const { runLenetBench } = await import('./lenet.mjs');
@@ -294,6 +311,11 @@ try {
     console.log('\nNative reference skipped: /usr/bin/python3 has no torch (apt-get install -y python3-torch libopenblas0-pthread).');
   }
 
+  }
+  if (args.has('page')) {
+    // Per route: bytes and workers of a first visit, and times on a network throttled to 10 Mbit/s (bench/page-load.mjs).
+    const { pageLoadBench } = await import('./page-load.mjs');
+    results.pageLoad = await pageLoadBench(browser, PORT);
   }
   console.log('\nPage while training (default model, automatic backend)');
   results.page = await pageResponsiveness(browser);

@@ -53,8 +53,46 @@ test('a learning-rate race: three live curves, the too-large rate diverges alone
   expect(link).toContain('race=learningRates');
   expect(link).toContain('data=gen-spiral');
 
+  expect(decodeURIComponent(link)).toContain('gen=1200:');
+
   await page.goto('./#/runs');
   const names = page.getByTestId('run-name');
   await expect.poll(async () => (await names.allTextContents()).filter((n) => n.startsWith('Race')).length, { timeout: 15_000 }).toBe(3);
+
+  // The link opens the same race in a fresh page: race mode on, the same contenders, the same generated data.
+  await page.goto(link);
+  await page.reload();
+  await expect(page.getByTestId('race-mode')).toBeChecked({ timeout: 60_000 });
+  await expect(page.getByTestId('race-preset')).toHaveValue('learningRates');
+  await expect(page.getByTestId('race-contender')).toHaveCount(3);
+  await expect(page.getByTestId('dataset-size')).toContainText(/1,?200 training/, { timeout: 60_000 });
+  await expect(page.getByTestId('epochs')).toHaveValue('5');
+  await expect(page.getByTestId('race-start')).toBeEnabled({ timeout: 30_000 });
+  expect(errors).toEqual([]);
+});
+
+test('on a phone, in Chinese: the chart comes first and the table below it, and every contender is worded', async ({ page }, info) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('./#/train?lang=zh-CN');
+  await expect(page.getByTestId('train')).toBeEnabled({ timeout: 60_000 });
+  await page.getByTestId('synthetic-kind').selectOption('spiral');
+  await page.getByTestId('synthetic-load').click();
+  await expect(page.getByTestId('train')).toBeEnabled({ timeout: 30_000 });
+  await page.getByTestId('epochs').fill('3');
+  await page.getByTestId('race-mode').check();
+  await page.getByTestId('race-preset').selectOption('batchSizes');
+  await expect(page.getByTestId('race-contender').first()).toContainText('批大小 8');
+  await page.getByTestId('race-start').click();
+  await expect(page.getByTestId('race-live')).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
+  const chart = await page.getByTestId('race-chart').boundingBox();
+  const table = await page.getByTestId('race-table').boundingBox();
+  expect(chart!.y + chart!.height).toBeLessThanOrEqual(table!.y);
+  // Nothing wider than the phone's screen (the table scrolls inside its own box).
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await expect(page.getByTestId('race-outcome')).toHaveCount(3);
+  for (const o of await page.getByTestId('race-outcome').allTextContents()) expect(o).toMatch(/批大小 \d+ (完成了 3 轮|在第 \d+ 步发散)/);
+  await page.getByTestId('race-card').screenshot({ path: info.outputPath('race-phone-zh.png') });
   expect(errors).toEqual([]);
 });

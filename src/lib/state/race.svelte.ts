@@ -5,7 +5,7 @@ import { differingFields, presetContenders, RACE_LIMITS, RACE_PRESETS, type Cont
 import { OPTIMIZERS, type OptimizerName } from '../engine/train/config';
 import { Ema } from '../engine/train/ema';
 import type { EpochMetrics, TrainEvent } from '../engine/train/events';
-import { t } from '../i18n';
+import { t, withLanguage } from '../i18n';
 import { describe } from '../i18n/engine-text';
 import { CATALOG } from '../engine/data/catalog';
 import { app } from './app.svelte';
@@ -258,13 +258,19 @@ export class RaceState {
     params.set('seed', String(s.seed));
     params.set('val', String(s.validationSplit));
     if (dataChoice) params.set('data', dataChoice);
+    // A generated dataset is made again from its settings.
+    if (data.entry?.kind === 'generator') {
+      const g = data.generator;
+      params.set('gen', [g.count, g.noise, g.seed, g.classes].join(':'));
+    }
     return params;
   }
 
   /** The address that opens this race (Train view, race mode open, ready to start). */
   shareLink(dataChoice: string | null): string {
     const params = this.linkParams(dataChoice);
-    this.link = `${location.origin}${location.pathname}#/train?${params.toString()}`;
+    // In the page's language, as other shared links.
+    this.link = withLanguage(`${location.origin}${location.pathname}#/train?${params.toString()}`);
     return this.link;
   }
 
@@ -283,7 +289,10 @@ export class RaceState {
     if (params.has('val') && val >= 0 && val <= 0.5) app.settings.validationSplit = val;
     // The picker loads the link's dataset when the engine starts (a built-in one or a generator).
     const dataset = params.get('data');
-    if (dataset && CATALOG.some((e) => e.id === dataset)) data.choice = dataset;
+    const entry = CATALOG.find((e) => e.id === dataset);
+    if (entry) data.choice = entry.id;
+    const [count, noise, seedOfData, classes] = (params.get('gen') ?? '').split(':').map(Number);
+    if (entry?.kind === 'generator' && [count, noise, seedOfData, classes].every(Number.isFinite)) Object.assign(data.generator, { count, noise, seed: seedOfData, classes });
     this.open = true;
     return true;
   }

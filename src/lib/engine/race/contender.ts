@@ -13,7 +13,7 @@ import { learningRateAt, momentumAt } from '../train/schedules';
 import { StepRunner } from '../train/step';
 import type { ContenderOutcome } from './events';
 
-/** How often a contender reports its steps (ms of wall time), as the single-run loop does. */
+/** How often a single run reports its steps (ms of wall time); a race's contenders share it (N contenders: each every N × this). */
 const REPORT_MS = 33;
 
 /**
@@ -48,6 +48,7 @@ export class Contender {
   private epoch = 0;
   private inEpoch = 0;
   private learningRate: number;
+  private readonly reportMs: number;
   private busyMs = 0;
   private sliceStart = 0;
   private epochStartSeconds = 0;
@@ -60,7 +61,10 @@ export class Contender {
     private readonly emit: (event: TrainEvent, seconds: number) => void,
     /** Runs after each epoch's validation (the recorder's checkpoint). */
     private readonly onEpochEnd: (ctx: EpochContext) => Promise<void> = async () => {},
+    /** How many contenders share the machine: together they report as often as one single run. */
+    shares = 1,
   ) {
+    this.reportMs = REPORT_MS * Math.max(1, shares);
     this.optimizer = createOptimizer(config.optimizer, config.learningRate);
     this.learningRate = config.learningRate;
     this.lossName = config.loss ?? defaultLoss(dataset.task);
@@ -108,7 +112,7 @@ export class Contender {
       this.inEpoch++;
       this.step++;
       if (this.inEpoch === this.stepsPerEpoch) await this.endEpoch(shouldStop);
-      else if (performance.now() - reporter.lastFlush >= REPORT_MS && !(await reporter.flush(this.inEpoch)).finite) await this.diverge();
+      else if (performance.now() - reporter.lastFlush >= this.reportMs && !(await reporter.flush(this.inEpoch)).finite) await this.diverge();
     } catch (err) {
       await this.fail(err);
     } finally {

@@ -135,7 +135,7 @@ export class RaceRunner {
         recorder?.observe(event);
         onEvent({ kind: 'contender', index: i, seconds, event });
       };
-      contenders.push(new Contender(i, model, dataset, configs[i], emit, async (ctx) => void (await recorder?.onEpochEnd(ctx))));
+      contenders.push(new Contender(i, model, dataset, configs[i], emit, async (ctx) => void (await recorder?.onEpochEnd(ctx)), configs.length));
       recorders.push(recorder);
       // Takes the run before its first write (refused when another tab holds the id).
       await recorder?.begin();
