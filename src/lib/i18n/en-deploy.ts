@@ -1,5 +1,7 @@
 /** English strings of export, import, stored runs and training health (the `deploy` section of `en`). */
-const kb = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
+import { formatBytes } from './bytes';
+
+const kb = (bytes: number) => formatBytes(bytes, 'en');
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 export const enDeploy = {

@@ -1,7 +1,8 @@
 /** 导出、导入、已存储的运行与训练健康度的简体中文文本（`zh` 的 `deploy` 部分，与 en-deploy.ts 一一对应）。 */
 import type { enDeploy } from './en-deploy';
+import { formatBytes } from './bytes';
 
-const kb = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
+const kb = (bytes: number) => formatBytes(bytes, 'zh-CN');
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 export const zhDeploy: typeof enDeploy = {

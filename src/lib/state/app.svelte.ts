@@ -20,7 +20,7 @@ import { BoundaryState } from './boundary.svelte';
 import { errorMessage } from './errors';
 import { HealthState } from './health.svelte';
 import { LandscapeState } from './landscape.svelte';
-import { newRunId, runName } from './run-names';
+import { configRunName, newRunId } from './run-names';
 import { RunState } from './run.svelte';
 import { TuneCommands } from './tune-commands.svelte';
 import { TuneState } from './tune.svelte';
@@ -250,7 +250,7 @@ export class AppState {
     // The run is stored in this browser as it goes: ask that the browser keep it (once per page).
     void requestPersistentStorage();
     try {
-      const name = runName(this.dataset?.name ?? '', this.spec?.name ?? '');
+      const name = configRunName(config);
       const out = await this.client.api.train.run({ config, run: { runId, name, parent, fromCurrentWeights: options.fromCurrentWeights, resume: !!options.resume } }, onEvent);
       if (!out.testSaved) this.notify('warning', () => t.deploy.runs.testNotSaved);
     } catch (err) {
@@ -274,7 +274,7 @@ export class AppState {
       else this.applyTrainEvent(event as TrainEvent);
     });
     try {
-      const name = runName(this.dataset?.name ?? '', this.spec?.name ?? '');
+      const name = configRunName(config);
       const out = await this.client.api.tune.auto({ config, run: { runId, name, parent: null } }, onEvent);
       if (out && !out.testSaved) this.notify('warning', () => t.deploy.runs.testNotSaved);
       this.tune.stage = out && this.run.status === 'done' ? 'done' : 'cancelled';

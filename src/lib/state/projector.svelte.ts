@@ -16,12 +16,22 @@ function remembered(): boolean {
   }
 }
 
+/** The page's theme follows at once (charts read its colours when they are built, before any effect runs). */
+function applyClass(on: boolean): void {
+  if (typeof document !== 'undefined') document.documentElement.classList.toggle('projector', on);
+}
+
 class ProjectorState {
   on = $state(remembered());
+
+  constructor() {
+    applyClass(this.on);
+  }
 
   /** Turns projector mode on or off; `remember` keeps the choice for the next visit. */
   set(on: boolean, remember = true): void {
     this.on = on;
+    applyClass(on);
     if (!remember) return;
     try {
       localStorage.setItem(STORAGE_KEY, on ? '1' : '0');
