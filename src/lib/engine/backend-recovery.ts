@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { startBackend, type BackendName } from './backend';
 import { EngineError } from './errors';
 import { registerConv2dBackpropFilter } from './kernels/conv2d-backprop-filter';
-import { registerOwnMatMul } from './kernels/matmul';
+import { registerOwnKernels } from './kernels/matmul';
 
 /**
  * What failed allocations and broken backends look like when they surface as errors:
@@ -89,6 +89,6 @@ export async function rebuildBackend(name: BackendName, timeoutMs?: number): Pro
   await startBackend(name, timeoutMs);
   if (name === 'wasm') {
     registerConv2dBackpropFilter('wasm');
-    registerOwnMatMul('wasm');
+    registerOwnKernels('wasm');
   }
 }

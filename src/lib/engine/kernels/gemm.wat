@@ -119,13 +119,18 @@
     (local.set $panels (i32.shr_u (i32.add (local.get $N) (i32.const 7)) (i32.const 3)))
     (local.set $n8 (i32.shl (local.get $panels) (i32.const 3)))
     (local.set $k (local.get $k0))
+    ;; block of row k and its height, kept up to date as k grows (no division per row)
+    (local.set $kb (i32.mul (i32.div_u (local.get $k) (local.get $kcMax)) (local.get $kcMax)))
+    (local.set $kc (i32.sub (local.get $K) (local.get $kb)))
+    (if (i32.gt_u (local.get $kc) (local.get $kcMax)) (then (local.set $kc (local.get $kcMax))))
     (block $done
       (loop $rows
         (br_if $done (i32.ge_u (local.get $k) (local.get $k1)))
-        ;; block of this k and its height
-        (local.set $kb (i32.mul (i32.div_u (local.get $k) (local.get $kcMax)) (local.get $kcMax)))
-        (local.set $kc (i32.sub (local.get $K) (local.get $kb)))
-        (if (i32.gt_u (local.get $kc) (local.get $kcMax)) (then (local.set $kc (local.get $kcMax))))
+        (if (i32.ge_u (local.get $k) (i32.add (local.get $kb) (local.get $kc)))
+          (then
+            (local.set $kb (i32.add (local.get $kb) (local.get $kc)))
+            (local.set $kc (i32.sub (local.get $K) (local.get $kb)))
+            (if (i32.gt_u (local.get $kc) (local.get $kcMax)) (then (local.set $kc (local.get $kcMax))))))
         (local.set $p (i32.const 0))
         (loop $panel
           ;; dst + 4·(kb·n8 + p·kc·8 + (k − kb)·8)
@@ -250,14 +255,15 @@
     (local.set $run (i32.mul (local.get $kw) (local.get $C)))
     (local.set $cb (i32.shl (local.get $C) (i32.const 2)))
     (local.set $r (local.get $r0))
+    ;; (b, oh, ow) of row r0, then counted up row by row (no division per row)
+    (local.set $t (i32.mul (local.get $OH) (local.get $OW)))
+    (local.set $b (i32.div_u (local.get $r) (local.get $t)))
+    (local.set $t (i32.rem_u (local.get $r) (local.get $t)))
+    (local.set $oh (i32.div_u (local.get $t) (local.get $OW)))
+    (local.set $ow (i32.rem_u (local.get $t) (local.get $OW)))
     (block $rowsDone
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $r1)))
-        (local.set $t (i32.mul (local.get $OH) (local.get $OW)))
-        (local.set $b (i32.div_u (local.get $r) (local.get $t)))
-        (local.set $t (i32.rem_u (local.get $r) (local.get $t)))
-        (local.set $oh (i32.div_u (local.get $t) (local.get $OW)))
-        (local.set $ow (i32.rem_u (local.get $t) (local.get $OW)))
         (local.set $ih0 (i32.sub (i32.mul (local.get $oh) (local.get $sh)) (local.get $padT)))
         (local.set $iw0 (i32.sub (i32.mul (local.get $ow) (local.get $sw)) (local.get $padL)))
         (local.set $dy (i32.const 0))
@@ -291,6 +297,15 @@
           (local.set $dy (i32.add (local.get $dy) (i32.const 1)))
           (br_if $wy (i32.lt_u (local.get $dy) (local.get $kh))))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (local.set $ow (i32.add (local.get $ow) (i32.const 1)))
+        (if (i32.eq (local.get $ow) (local.get $OW))
+          (then
+            (local.set $ow (i32.const 0))
+            (local.set $oh (i32.add (local.get $oh) (i32.const 1)))
+            (if (i32.eq (local.get $oh) (local.get $OH))
+              (then
+                (local.set $oh (i32.const 0))
+                (local.set $b (i32.add (local.get $b) (i32.const 1)))))))
         (br $rows))))
 
   ;; Max-pooling's gradient, four channels at a time: for every output (b, oh, ow, c), the first largest

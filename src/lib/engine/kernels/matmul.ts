@@ -33,15 +33,19 @@ export function setOwnMatMul(on: boolean): void {
  * until the backend first starts, so registering at start-up could come too early.
  */
 export function ownMatMulActive(backendName = tf.getBackend()): boolean {
-  if (backendName === 'wasm' && enabled && !originals.has('BatchMatMul/wasm')) {
-    registerOwnMatMul('wasm');
-    // The convolutions too (kernels/conv.ts), over the composite filter gradient they keep as fallback.
-    if (originals.has('BatchMatMul/wasm')) {
-      registerConv2dBackpropFilter('wasm');
-      registerOwnConv('wasm');
-    }
-  }
+  if (backendName === 'wasm' && enabled) registerOwnKernels('wasm');
   return enabled && originals.has(`BatchMatMul/${backendName}`) && tf.getKernel('BatchMatMul', backendName)?.kernelFunc === batchMatMul;
+}
+
+/**
+ * Registers all our WASM kernels that are not registered yet: the matmuls, then (once TF.js's own kernels exist)
+ * the composite filter gradient and our convolution gradients over it (kernels/conv.ts). Cheap when done.
+ */
+export function registerOwnKernels(backendName = 'wasm'): void {
+  registerOwnMatMul(backendName);
+  if (!originals.has(`BatchMatMul/${backendName}`)) return;
+  registerConv2dBackpropFilter(backendName);
+  registerOwnConv(backendName);
 }
 
 interface MatMulPlan {
