@@ -53,8 +53,9 @@ async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
   await page.screenshot({ path: info.outputPath(`${name}.png`) });
 }
 
-async function showView(page: Page, view: (typeof VIEWS)[number]): Promise<void> {
-  await page.goto(`./#/${view}`);
+/** Shows `view`; `query` (an experiment link's) opens the Train view on other data than MNIST, which loads faster. */
+async function showView(page: Page, view: (typeof VIEWS)[number], query = ''): Promise<void> {
+  await page.goto(`./#/${view}${query ? `?${query}` : ''}`);
   if (view === 'train') await expect(page.getByTestId('train')).toBeEnabled({ timeout: 60_000 });
   if (view === 'lab') await expect(page.getByTestId('lab-surface')).toBeVisible();
   if (view === 'runs') await expect(page.getByTestId('runs-card')).toBeVisible();
@@ -78,8 +79,10 @@ async function essentials(page: Page, view: (typeof VIEWS)[number], what: string
 test.describe.configure({ mode: 'serial' });
 
 test('projector mode at 1280×720 and 1024×768: every view fits, chart text ≥ 18 px, axe finds nothing serious; keys and lesson links', async ({ browser }, info) => {
+  // One page for both sizes (the engine starts once); the view is shown again after each resize.
+  const page = await open(browser, 1280, 720, true);
   for (const [width, height] of [[1280, 720], [1024, 768]]) {
-    const page = await open(browser, width, height, true);
+    await page.setViewportSize({ width, height });
     for (const view of VIEWS) {
       await showView(page, view);
       await expect(page.locator('html')).toHaveClass(/projector/);
@@ -95,11 +98,9 @@ test('projector mode at 1280×720 and 1024×768: every view fits, chart text ≥
       const legend = await page.getByTestId('loss-chart').locator('.u-legend').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
       expect(legend).toBeGreaterThanOrEqual(18);
     }
-    await page.context().close();
   }
 
-  // Space steps even when an optimizer's checkbox has focus (it does not un-tick it); R resets.
-  const page = await open(browser, 1280, 720, false);
+  // Space steps even when an optimizer's checkbox has focus (it does not un-tick it).
   await page.goto('./#/lab?s=quadratic');
   const sgd = page.getByTestId('lab-opt-sgd').getByRole('checkbox');
   await sgd.click();
@@ -137,18 +138,16 @@ test('projector mode at 1280×720 and 1024×768: every view fits, chart text ≥
 test('phone 390×844: Train and the test accuracy in the first screen, a 10-class matrix scrolls in its card, the export dialog fits, axe finds nothing serious', async ({ browser }, info) => {
   const page = await open(browser, 390, 844, false);
   for (const view of VIEWS) {
-    await showView(page, view);
+    // Ten classes: the digits table, two epochs (opened by an experiment link).
+    await showView(page, view, view === 'train' ? 'data=digits8x8&preset=classicMlp&epochs=2' : '');
     const what = `${view} at 390×844`;
     await noSidewaysScroll(page, what);
     await essentials(page, view, what);
     await shot(page, info, `${view}-390x844`);
     await axe(page, what);
   }
-  // Ten classes: the digits table, one epoch.
   await showView(page, 'train');
-  await page.getByTestId('dataset-picker').selectOption('digits8x8');
-  await expect(page.getByTestId('train')).toBeEnabled({ timeout: 60_000 });
-  await page.getByTestId('epochs').fill('2');
+  await expect(page.getByTestId('dataset-picker')).toHaveValue('digits8x8');
   await page.getByTestId('train').click();
   await expect(page.getByTestId('train-result')).toBeVisible({ timeout: 60_000 });
   await dismissNotices(page);
@@ -169,11 +168,13 @@ test('phone 390×844: Train and the test accuracy in the first screen, a 10-clas
 
 test('a copied experiment link reproduces the setup in a new context, and with the same seed and backend the same loss curve', async ({ browser }) => {
   const teacher = await open(browser, 1280, 900, false);
-  await showView(teacher, 'train');
+  // The teacher starts from the 2-D spiral (a link, so MNIST never loads), then picks circles in the form.
+  await showView(teacher, 'train', 'data=gen-spiral');
   await teacher.getByTestId('backend-select').selectOption('cpu');
   await expect(teacher.getByTestId('backend-name')).toHaveAttribute('data-backend', 'cpu', { timeout: 60_000 });
   await teacher.getByTestId('dataset-picker').selectOption('gen-circles');
   await expect(teacher.getByTestId('train')).toBeEnabled({ timeout: 60_000 });
+  await expect(teacher.getByTestId('epochs')).toHaveValue('40');
   await teacher.getByTestId('epochs').fill('3');
   await teacher.getByTestId('learning-rate').fill('0.02');
   await teacher.getByTestId('seed').fill('5');
