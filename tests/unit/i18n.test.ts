@@ -44,6 +44,11 @@ function shapeOfDict(dict: Dict): Record<string, string> {
 
 const pageSamples: Record<string, unknown[]> = {
   pct: [42, 0, 100],
+  // A run's default name (classroom.runName).
+  optimizer: ['Adam'],
+  learningRate: ['0.001'],
+  batch: [32],
+  schedule: ['one-cycle', ''],
   msg: ['WebGL context lost'],
   name: ['run 3 (MNIST)'],
   n: [5, 1, 0],
