@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { setField } from './helpers';
 
@@ -59,4 +63,37 @@ test('once visited, the app works offline: Train trains again, the Lab steps, an
   await expect(page.getByTestId('storage-persistent')).toHaveAttribute('data-persistent', /true|false/);
   await context.setOffline(false);
   expect(errors).toEqual([]);
+});
+
+test('from a sub-folder of a plain static host, the service worker isolates the page and the Lab works offline', async ({ browser }) => {
+  test.setTimeout(60_000);
+  // The built app under /sub/ of a server that sends no COOP/COEP headers.
+  const site = mkdtempSync(join(tmpdir(), 'descent-site-'));
+  symlinkSync(resolve(process.env.E2E_DIST ?? 'dist'), join(site, 'sub'));
+  const port = 4192 + Number(process.env.E2E_PORT ?? 4173) - 4173;
+  const server = spawn('node', ['scripts/static-serve.mjs', site, String(port)], { stdio: 'ignore' });
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    for (let i = 0; i < 50; i++) {
+      try {
+        await page.goto(`http://127.0.0.1:${port}/sub/#/lab`);
+        break;
+      } catch {
+        await page.waitForTimeout(100);
+      }
+    }
+    // One reload under the worker, then isolated; the worker's scope is the sub-folder.
+    await expect.poll(() => page.evaluate(() => window.crossOriginIsolated).catch(() => false), { timeout: 20_000 }).toBe(true);
+    expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).scope)).toBe(`http://127.0.0.1:${port}/sub/`);
+    await expect(page.getByTestId('lab-step')).toBeEnabled();
+    await context.setOffline(true);
+    await page.reload();
+    expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+    await page.getByTestId('lab-step').click();
+    await expect(page.getByTestId('lab-step-count')).toHaveAttribute('data-value', '1');
+  } finally {
+    await context.close();
+    server.kill();
+  }
 });
