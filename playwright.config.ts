@@ -33,6 +33,9 @@ export default defineConfig({
     headless: true,
     acceptDownloads: true,
     viewport: { width: 1400, height: 1000 },
+    // The app's service worker would serve requests that specs route or slow down (page.route does not see what a
+    // service worker fetches); the preview server isolates the page by itself. Specs of the worker allow it.
+    serviceWorkers: 'block',
     launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS },
   },
   webServer: {

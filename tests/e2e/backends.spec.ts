@@ -24,7 +24,7 @@ test('on a static host without headers, the service worker makes the page isolat
   const port = 4191 + Number(process.env.E2E_PORT ?? 4173) - 4173;
   const server = spawn('node', ['scripts/static-serve.mjs', process.env.E2E_DIST ?? 'dist', String(port)], { stdio: 'ignore' });
   try {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ serviceWorkers: 'allow' });
     const page = await context.newPage();
     for (let i = 0; i < 50; i++) {
       try {

@@ -5,6 +5,9 @@ import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { setField } from './helpers';
 
+// These specs are about the service worker (playwright.config.ts blocks it elsewhere).
+test.use({ serviceWorkers: 'allow' });
+
 /** Trains Iris for one epoch from the Train view and waits until the run is done. */
 async function trainIrisOneEpoch(page: Page): Promise<void> {
   await page.getByTestId('dataset-picker').selectOption('iris');
@@ -72,7 +75,7 @@ test('from a sub-folder of a plain static host, the service worker isolates the 
   symlinkSync(resolve(process.env.E2E_DIST ?? 'dist'), join(site, 'sub'));
   const port = 4192 + Number(process.env.E2E_PORT ?? 4173) - 4173;
   const server = spawn('node', ['scripts/static-serve.mjs', site, String(port)], { stdio: 'ignore' });
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
   try {
     const page = await context.newPage();
     for (let i = 0; i < 50; i++) {
