@@ -20,11 +20,13 @@ export function denseTrainingForward(h: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Te
     const [ww, bb] = args as [tf.Tensor2D, tf.Tensor1D | undefined];
     const inputs: tf.NamedTensorMap = bb ? { a: hh, b: ww, bias: bb } : { a: hh, b: ww };
     const y = tf.engine().runKernel('_FusedMatMul', inputs, { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 }) as tf.Tensor2D;
-    save([hh, ww, y]);
+    // The input batch (no gradient) is read by closure, as it lives outside the gradient scope; saving it would
+    // keep a clone that a step failing after this forward (a broken heap) never releases.
+    save(hNeedsGrad ? [ww, y, hh] : [ww, y]);
     return {
       value: y,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [hs, ws, ys] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+        const [ws, ys, hs = h] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D?];
         const dz = activation === 'relu' ? tf.mul(dy, tf.step(ys)) : (dy as tf.Tensor2D);
         const grads: tf.Tensor[] = [tf.matMul(hs, dz as tf.Tensor2D, true, false)];
         if (bb) grads.push(tf.sum(dz, 0));
