@@ -36,7 +36,7 @@ export function installGemmThreads(): void {
   setGemmPoolFactory(startPool);
 }
 
-/** Threads the WASM GEMM uses now (1 before its pool starts or without isolation). */
+/** Threads the WASM GEMM computes with: its pool's, or, before the pool starts, what it will start (1 without isolation). */
 export function gemmThreads(): number {
   return pool?.threads ?? (gemmThreadsAvailable() > 1 ? gemmThreadsAvailable() : 1);
 }
