@@ -317,11 +317,6 @@ try {
     const { pageLoadBench } = await import('./page-load.mjs');
     results.pageLoad = await pageLoadBench(browser, PORT);
   }
-  if (args.has('page')) {
-    // Per route: bytes and workers of a first visit, and times on a network throttled to 10 Mbit/s (bench/page-load.mjs).
-    const { pageLoadBench } = await import('./page-load.mjs');
-    results.pageLoad = await pageLoadBench(browser, PORT);
-  }
   console.log('\nPage while training (default model, automatic backend)');
   results.page = await pageResponsiveness(browser);
   for (const v of results.page) console.log(`${v.visit}: first training step ${(v.firstStepMs / 1000).toFixed(2)} s after navigation; frame time p50 ${v.p50.toFixed(1)} ms, p95 ${v.p95.toFixed(1)} ms, longest ${v.max.toFixed(0)} ms (${v.frames} frames in 5 s); main-thread tasks over 50 ms: ${v.longTasks} (${v.longTaskMs.toFixed(0)} ms)`);

@@ -25,13 +25,13 @@ import { injectBackendFailure, isBackendFailure } from '../engine/train/fault';
 import type { TrainResult } from '../engine/train/loop';
 import { tunerDecisions } from '../engine/tune/auto';
 import type { AutoEvent, TuneEvent } from '../engine/tune/events';
-import { raceApi, type WorkerRaceOptions } from './race-api';
-import type { RaceEvent } from '../engine/race/events';
 import { decodeImage } from './decode-image';
 import { probeBackend } from './probes';
 import { backendApi } from './backend-api';
 import { loadBackend } from './backend-loader';
 import { deployApi, type ExportSource, type WorkerRunOptions } from './deploy-api';
+import { raceApi, type WorkerRaceOptions } from './race-api';
+import type { RaceEvent } from '../engine/race/events';
 
 // WebGPU and WASM are imported when first started (backend-loader.ts): the worker's first chunk is TF.js's core.
 setBackendLoader(['webgpu', 'wasm'], loadBackend);
@@ -97,7 +97,6 @@ async function runAndEvaluate(config: TrainConfig, emit: (e: TrainEvent) => void
       if (attempt >= 2 || !isBackendFailure(err)) throw err;
       const from = tf.getBackend();
       const next = await initBackend(BACKEND_ORDER.filter((b) => b !== from), { probe: probeBackend, timeoutMs: 8000 });
-const race = raceApi(session, refitTable);
       const point = await deploy.fallbackPoint(opts.runId);
       emit({ kind: 'fallback', from, to: next.name, reason: toEngineMessage(err), resumeStep: point.step, resumeEpoch: point.epoch });
       opts = { ...opts, resume: point.resume };
@@ -108,6 +107,7 @@ const race = raceApi(session, refitTable);
 }
 
 const backend = backendApi(session);
+const race = raceApi(session, refitTable);
 
 /**
  * The worker's API, in namespaces. The page sees its type through `TrainerApi`; every method takes one options
@@ -216,6 +216,16 @@ const api = {
         const outcome: { run?: { result: TrainResult; testSaved: boolean } } = {};
         await guarded(() =>
           session.tools.auto(options.config, emit, async (tuned) => {
+            outcome.run = await runAndEvaluate(tuned, emit, { ...options.run, tuner: tuned.tuning ? tunerDecisions(tuned.tuning) : null });
+            return outcome.run.result;
+          }),
+        );
+        return outcome.run ?? null;
+      } finally {
+        release(onEvent);
+      }
+    },
+  }),
   /** Race mode (issue 16): contenders trained side by side, each stored as a run. */
   race: Comlink.proxy({
     /** `onEvent` arrives as a comlink proxy; it is released when the race ends. */
@@ -227,16 +237,6 @@ const api = {
       }
     },
     stop: () => race.stop(),
-  }),
-            outcome.run = await runAndEvaluate(tuned, emit, { ...options.run, tuner: tuned.tuning ? tunerDecisions(tuned.tuning) : null });
-            return outcome.run.result;
-          }),
-        );
-        return outcome.run ?? null;
-      } finally {
-        release(onEvent);
-      }
-    },
   }),
   views: Comlink.proxy({
     decisionGrid: async (options: { size: number }) => {
