@@ -112,6 +112,8 @@ const pageSamples: Record<string, unknown[]> = {
   date: ['2025/3/14 09:26'],
   tfTotal: [101_770],
   term: ['Learning rate'],
+  zip: ['500 MB'],
+  image: ['20 MB'],
 };
 /** Texts whose parameters mean something else than the names above say elsewhere. */
 const pageOverrides: Record<string, unknown[][]> = {
@@ -121,6 +123,7 @@ const pageOverrides: Record<string, unknown[][]> = {
   'deploy.export.accuracyChange': [[0.9812, 0.979], [0.95, 0.96]],
   'deploy.export.lossChange': [[0.0712, 0.0735]],
   'lab.badRate': [['abc', 1e-5, 10]],
+  'dataUi.generatedSource': [['spiral', 400, 0.2, 7], ['XOR', 1, 0, 0]],
 };
 
 /** The parameter names of a compiled arrow or plain function (no destructuring in page texts). */
@@ -373,6 +376,8 @@ const latinOnly = [
 ];
 const isLatinOnly = (path: string) => latinOnly.some((a) => (a.endsWith('.*') ? path.startsWith(a.slice(0, -1)) : path === a));
 const han = /\p{Script=Han}/u;
+/** The joins between a label and its value (colon, comma, …) are Chinese full-width punctuation alone. */
+const fullWidthPunctuation = /^[\u3000-\u303f\uff00-\uffef]+$/u;
 
 // ---------------------------------------------------------------------------------------------------------
 // docs/GLOSSARY.md
@@ -431,12 +436,12 @@ describe('the Chinese dictionary mirrors the English one', () => {
     );
     expect(bad.map((s) => `${s.path}(${s.args}) → ${JSON.stringify(s.zh)} (en ${JSON.stringify(s.en)})`)).toEqual([]);
     // Empty texts are rare, deliberate (no thread count, no stage yet) and the same in both languages.
-    expect(new Set(said.filter((s) => s.zh === '').map((s) => s.path))).toEqual(new Set(['backend.threads', 'tune.stages.idle', 'lab.status.ok']));
+    expect(new Set(said.filter((s) => s.zh === '').map((s) => s.path))).toEqual(new Set(['backend.threads', 'tune.stages.idle', 'lab.status.ok', 'classroom.schedules.constant']));
   });
 
   it('speaks Chinese: every non-empty text holds Chinese characters, except the listed symbols and names', () => {
     const said = everything();
-    const english = said.filter((s) => s.zh !== '' && !han.test(String(s.zh)) && !isLatinOnly(s.path));
+    const english = said.filter((s) => s.zh !== '' && !han.test(String(s.zh)) && !fullWidthPunctuation.test(String(s.zh)) && !isLatinOnly(s.path));
     expect(english.map((s) => `${s.path}(${s.args}) → ${JSON.stringify(s.zh)}`)).toEqual([]);
     // The list names only what exists, and nothing on it slipped into English words.
     const paths = Object.keys(shapeOfDict(en));

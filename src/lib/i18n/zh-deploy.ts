@@ -13,7 +13,7 @@ export const zhDeploy: typeof enDeploy = {
     title: '导出模型',
     what: (name: string) => `正在导出“${name}”。`,
     contents:
-      'zip 包内含：TF.js layers 格式的模型（model.json + 权重分片）；记录完整预处理的 model-card.json；含类别标签的 metadata.json；README.md；predict.js（可在你自己的应用中导入的 ES 模块，接收原始行或图像并自行完成预处理）；一个可直接用它预测的网页（index.html + demo.js + tf.min.js）；以及在 Keras 中重建并训练该模型的 train.py。',
+      'zip 包内含：TF.js layers 格式的模型（model.json + 权重分片）；记录完整预处理的 model-card.json；含类别标签的 metadata.json；README.md；predict.js（可在你自己的应用中导入的 ES 模块，接收原始行或图像并自行完成预处理）；一个可直接用它预测的网页（index.html + demo.js + tf.min.js）；以及 train.py 和 train_torch.py，可在 Keras 或 PyTorch 中继续训练（用 torchrun 可在多块 GPU 上训练）并把结果带回来。',
     weights: '权重',
     lastWeights: '最后一轮',
     bestWeights: (epoch: number) => `最佳轮次（第 ${epoch} 轮，验证损失最低）`,
@@ -75,6 +75,8 @@ export const zhDeploy: typeof enDeploy = {
     empty: '还没有运行记录。每次训练都会在进行中保存到这里（仅存于本浏览器）。',
     storage: (usage: number, quota: number) => `存储：已用 ${kb(usage)}，本浏览器允许 ${kb(quota)}。`,
     storageFailed: (msg: string) => `无法读取已存储的运行：${msg}`,
+    persistent: '存储为持久存储：即使空间不足，浏览器也会保留这些运行记录和已缓存的数据集。',
+    notPersistent: '存储不是持久存储：空间不足时，浏览器可能清除这些运行记录和已缓存的数据集。安装本应用或经常使用它，通常会使存储变为持久。',
     full: '浏览器存储已满。请删除不再需要的运行，或只删除它们的权重（曲线和指标会保留）。',
     cols: { compare: '对比', name: '名称', date: '日期', dataset: '数据', model: '模型', epochs: '轮次', valLoss: '验证损失', test: '测试准确率', status: '状态', actions: '操作' },
     status: { running: '运行中', done: '已完成', stopped: '已停止', error: '失败', interrupted: '已中断' } as Record<string, string>,
