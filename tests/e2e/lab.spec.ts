@@ -122,7 +122,7 @@ test('a 2-D spiral trains with its decision boundary redrawn live; the loss land
   await page.getByTestId('synthetic-size').fill('300');
   await page.getByTestId('synthetic-load').click();
   await expect(page.getByTestId('dataset-size')).toContainText('300 training and 75 test examples');
-  await expect(page.getByTestId('total-params')).toHaveText('354');
+  await expect(page.getByTestId('total-params')).toHaveText('4,482');
   const boundary = page.getByTestId('boundary-canvas');
   await expect(boundary).toHaveAttribute('data-draws', /\d+/);
 
@@ -163,7 +163,7 @@ test('a 2-D spiral trains with its decision boundary redrawn live; the loss land
   await page.getByTestId('landscape-pca').check();
   await page.getByTestId('landscape-size').fill('25');
   await page.getByTestId('landscape-compute').click();
-  await expect(page.getByTestId('landscape-done')).toContainText('625 evaluations of 300 examples, 354 parameters', { timeout: 60_000 });
+  await expect(page.getByTestId('landscape-done')).toContainText('625 evaluations of 300 examples, 4,482 parameters', { timeout: 60_000 });
   await expect(page.getByTestId('landscape-canvas')).toHaveAttribute('data-size', '25');
   // The path: the weights at the start and at the end of each of the 40 epochs.
   await expect(page.getByTestId('landscape-canvas')).toHaveAttribute('data-path-points', '41');
