@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../../src/lib/engine/data/checksum';
 import { MNIST_INFO } from '../../src/lib/engine/data/mnist';
 import { bundleFiles, bundleFolder, zipBundle } from '../../src/lib/engine/export/bundle';
+import { enBundle } from '../../src/lib/i18n/en-bundle';
 import { readModelUpload } from '../../src/lib/engine/export/import';
 import { cardFromRun, type ModelCard } from '../../src/lib/engine/runs/record';
 import { Session } from '../../src/lib/engine/session';
@@ -23,7 +24,7 @@ async function trainedBundle(shardBytes?: number) {
   record.test = { loss: ev.loss, accuracy: ev.accuracy, count: ev.count };
   const card = cardFromRun(record, 'last', null);
   const model = await session.exportModel();
-  const files = bundleFiles({ model, card, tfjs: TFJS, shardBytes });
+  const files = bundleFiles({ model, card, tfjs: TFJS, texts: enBundle, shardBytes });
   return { session, record, card, model, files };
 }
 
@@ -70,7 +71,9 @@ describe('export bundle', () => {
   it('writes a model card with dataset, checksum, preprocessing, classes, architecture, hyper-parameters, metrics, backend, date and seed', async () => {
     const { card, files, record } = await trainedBundle();
     const written = JSON.parse(strFromU8(files['model-card.json'])) as ModelCard;
-    expect(written).toEqual(card);
+    // The card as recorded, with its language and its words (the preprocessing) written by the bundle's texts.
+    expect(written).toEqual({ ...card, language: 'en', dataset: { ...card.dataset, preprocessing: { ...card.dataset.preprocessing, description: written.dataset.preprocessing.description } } });
+    expect(written.dataset.preprocessing.description).toBe('raw values are multiplied by 0.00392156862745098 (1/255).');
     expect(written.format).toBe('descent-model-card');
     expect(written.dataset).toMatchObject({ id: 'mnist', name: 'MNIST', task: 'classification', inputShape: [28, 28, 1], inputKind: 'image', numClasses: 10, darkBackground: true });
     expect(written.dataset.classNames).toEqual(MNIST_INFO.classNames);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { bundleFiles } from '../../src/lib/engine/export/bundle';
+import { bundleFiles, localizeCard } from '../../src/lib/engine/export/bundle';
+import { enBundle } from '../../src/lib/i18n/en-bundle';
 import { checkModelCard } from '../../src/lib/engine/export/card-schema';
 import { fillTemplate, htmlText, mdCode, mdText, pyInt, pyLit, pyNum, pyStr } from '../../src/lib/engine/export/escape';
 import { readModelUpload } from '../../src/lib/engine/export/import';
@@ -131,7 +132,7 @@ function upload(card: unknown) {
 const MODEL_JSON_TEXT = JSON.stringify(MODEL_JSON);
 
 function bundle(card: ModelCard): Record<string, string> {
-  const files = bundleFiles({ model: MODEL, card, tfjs: new Uint8Array(8) });
+  const files = bundleFiles({ model: MODEL, card, tfjs: new Uint8Array(8), texts: enBundle });
   return Object.fromEntries(['index.html', 'README.md', 'train.py', 'train_torch.py', 'model-card.json'].map((n) => [n, strFromU8(files[n])]));
 }
 
@@ -321,7 +322,7 @@ describe('a bundle exported from a card with hostile names', () => {
   it('survives an import of its own card and a second export unchanged', () => {
     const first = bundle(hostileTextCard());
     const back = upload(JSON.parse(first['model-card.json']));
-    expect(back.card).toEqual(hostileTextCard());
+    expect(back.card).toEqual(localizeCard(hostileTextCard(), enBundle));
     expect(bundle(back.card!)['train.py']).toBe(first['train.py']);
     expect(bundle(back.card!)['train_torch.py']).toBe(first['train_torch.py']);
   });

@@ -1,6 +1,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleFiles, zipBundle } from '../../src/lib/engine/export/bundle';
+import { bundleFiles, localizeCard, zipBundle } from '../../src/lib/engine/export/bundle';
+import { enBundle } from '../../src/lib/i18n/en-bundle';
 import { IMPORT_LIMITS, ImportError, readModelUpload, type UploadedFile } from '../../src/lib/engine/export/import';
 import { cardFromRun } from '../../src/lib/engine/runs/record';
 import { generateSynthetic } from '../../src/lib/engine/data/synthetic';
@@ -15,7 +16,7 @@ async function exported() {
   const { record } = await recordedRun(session);
   const model = await session.exportModel();
   const card = cardFromRun(record, 'last', null);
-  const files = bundleFiles({ model, card, tfjs: new Uint8Array(8) });
+  const files = bundleFiles({ model, card, tfjs: new Uint8Array(8), texts: enBundle });
   return { session, model, card, files };
 }
 
@@ -39,7 +40,7 @@ describe('import', () => {
     const summary = await fresh.importModel([upload('my-model.zip', zip)]);
     expect(summary.mismatch).toBeNull();
     expect(summary.data).toBe('same');
-    expect(summary.card).toEqual(card);
+    expect(summary.card).toEqual(localizeCard(card, enBundle));
     expect(summary.model?.totalParams).toBe(101770);
     const after = await fresh.evaluateTest();
     expect(after.accuracy).toBe(before.accuracy);

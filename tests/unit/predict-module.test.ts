@@ -10,7 +10,8 @@ import type { Dataset, Task } from '../../src/lib/engine/data/dataset';
 import { packChannels, resizeSquare } from '../../src/lib/engine/data/image-resize';
 import { buildTabular } from '../../src/lib/engine/data/tabular';
 import { loadDescentModel, rgbaToPixels, rowToInput, type DescentModel, type Prediction } from '../../src/lib/engine/export/assets/predict.js';
-import { bundleFiles } from '../../src/lib/engine/export/bundle';
+import { bundleFiles, localizeCard } from '../../src/lib/engine/export/bundle';
+import { enBundle } from '../../src/lib/i18n/en-bundle';
 import { checkModelCard } from '../../src/lib/engine/export/card-schema';
 import type { ModelSpec } from '../../src/lib/engine/models/spec';
 import { cardFromRun, type ModelCard } from '../../src/lib/engine/runs/record';
@@ -41,7 +42,7 @@ async function exported(dataset: Dataset, spec?: ModelSpec, epochs = 30) {
   const { record } = await recordedRun(session, { ...DEFAULT_CONFIG, epochs, batchSize: 16, validationSplit: 0.1, seed: 5, learningRate: 0.01 });
   const ev = await session.evaluateTest();
   const card = cardFromRun(record, 'last', null);
-  const files = bundleFiles({ model: await session.exportModel(), card, tfjs: TFJS });
+  const files = bundleFiles({ model: await session.exportModel(), card, tfjs: TFJS, texts: enBundle });
   const fetched: string[] = [];
   const fetchFunc = async (url: string) => {
     fetched.push(url);
@@ -94,7 +95,7 @@ describe('predict.js, the bundle module', () => {
     expect(pre.target).toEqual({ column: 'target', kind: 'classes', classes: ['setosa', 'versicolor', 'virginica'] });
     expect(pre.header).toEqual([...meta.features, 'target']);
     expect(pre.missing).toBe('drop');
-    expect(checkModelCard(JSON.parse(strFromU8(files['model-card.json'])))).toEqual(card);
+    expect(checkModelCard(JSON.parse(strFromU8(files['model-card.json'])))).toEqual(localizeCard(card, enBundle));
     // Imported cards: the new fields are checked too, and the first wrong one is named.
     const pathOf = (edit: (c: ModelCard) => void) => {
       const c = JSON.parse(strFromU8(files['model-card.json'])) as ModelCard;
@@ -190,7 +191,7 @@ describe('predict.js, the bundle module', () => {
     const ev = await session.evaluateTest();
     const card: ModelCard = cardFromRun(record, 'last', null);
     expect(card.dataset.preprocessing.image).toEqual({ height: 28, width: 28, channels: 1 });
-    const files = bundleFiles({ model: await session.exportModel(), card, tfjs: TFJS });
+    const files = bundleFiles({ model: await session.exportModel(), card, tfjs: TFJS, texts: enBundle });
     const meta = JSON.parse(strFromU8(files['metadata.json']));
     expect(meta).toMatchObject({ labels: card.dataset.classNames, imageSize: 28, modelName: 'Test run', tfjsVersion: tf.version.tfjs });
     const model = await loadDescentModel(BASE, { tf, fetch: async (url: string) => new Response(files[url.slice(BASE.length)].slice()) });

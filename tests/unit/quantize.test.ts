@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleFiles, zipBundle } from '../../src/lib/engine/export/bundle';
+import { enBundle } from '../../src/lib/i18n/en-bundle';
 import { readModelUpload } from '../../src/lib/engine/export/import';
 import { loadLayersModelFromFiles } from '../../src/lib/engine/export/layers-format';
 import { quantizeModelFiles, toFloat16Bits, uint8Range } from '../../src/lib/engine/export/quantize';
@@ -43,7 +44,7 @@ describe('weight quantisation', () => {
 
       // What a user downloads: the zip with the quantised weights and the report in the card.
       const card = cardFromRun(record, 'last', report);
-      const zip = unzipSync(zipBundle('m', bundleFiles({ model: q, card, tfjs: new Uint8Array(1) })));
+      const zip = unzipSync(zipBundle('m', bundleFiles({ model: q, card, tfjs: new Uint8Array(1), texts: enBundle })));
       const back = readModelUpload(Object.entries(zip).filter(([n]) => !n.endsWith('/')).map(([name, bytes]) => ({ name, bytes })));
       expect(back.card?.quantization).toEqual(report);
       const reloaded = await loadLayersModelFromFiles(back.files);

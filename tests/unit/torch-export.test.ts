@@ -20,6 +20,7 @@ import { groupByClass } from '../../src/lib/engine/data/image-files';
 import { buildTabular } from '../../src/lib/engine/data/tabular';
 import { loadDescentModel, pixelsToInput } from '../../src/lib/engine/export/assets/predict.js';
 import { bundleFiles } from '../../src/lib/engine/export/bundle';
+import { enBundle } from '../../src/lib/i18n/en-bundle';
 import { checkModelCard } from '../../src/lib/engine/export/card-schema';
 import { makePreset } from '../../src/lib/engine/models/presets';
 import type { ModelSpec } from '../../src/lib/engine/models/spec';
@@ -53,7 +54,7 @@ async function python(args: string[], cwd?: string): Promise<string> {
 /** Writes the export bundle of the session's held model into a new folder. */
 async function writeBundle(session: Session, card: ModelCard): Promise<{ dir: string; files: Record<string, Uint8Array> }> {
   const dir = mkdtempSync(join(tmpdir(), 'descent-torch-'));
-  const files = bundleFiles({ model: await session.exportModel(), card, tfjs: new Uint8Array(8) });
+  const files = bundleFiles({ model: await session.exportModel(), card, tfjs: new Uint8Array(8), texts: enBundle });
   for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes);
   return { dir, files };
 }

@@ -1,5 +1,5 @@
 import type { QuantizationReport, QuantizeDtype } from '../engine/runs/record';
-import { t } from '../i18n';
+import { locale, t } from '../i18n';
 import { downloadFile } from '../io/download';
 import { getRun } from '../io/runs-db';
 import type { ExportSource } from '../worker/deploy-api';
@@ -71,7 +71,7 @@ class ExportState {
 
   async downloadZip(): Promise<void> {
     await this.run('zip', async () => {
-      const { fileName, zip } = await app.api.deploy.exportBundle({ source: $state.snapshot(this.source) as ExportSource, dtype: this.quantize });
+      const { fileName, zip } = await app.api.deploy.exportBundle({ source: $state.snapshot(this.source) as ExportSource, dtype: this.quantize, locale: locale.current });
       this.zipBytes = zip.byteLength;
       downloadFile(fileName, zip as Uint8Array<ArrayBuffer>, 'application/zip');
       app.notify('info', () => t.deploy.export.downloaded(fileName));

@@ -15,6 +15,12 @@ import { EngineError } from '../engine/errors';
 import { valuesFromFiles } from '../engine/train/early-stopping';
 import * as tf from '@tensorflow/tfjs';
 import { IdbRunStore, getCheckpoint, getRun, updateRun } from '../io/runs-db';
+import { enBundle, type BundleLanguage, type BundleTexts } from '../i18n/en-bundle';
+
+/** The bundle's words in `language`; the Chinese ones load only when asked for (the worker's chunk carries English). */
+async function bundleTexts(language: BundleLanguage | undefined): Promise<BundleTexts> {
+  return language === 'zh-CN' ? (await import('../i18n/zh-bundle')).zhBundle : enBundle;
+}
 
 /** Which weights to export: the session's held model (the one whose results the page shows), or a stored run's checkpoint. */
 export type ExportSource = { kind: 'session' } | { kind: 'run'; runId: string; weights: CheckpointKind };
@@ -64,7 +70,7 @@ export function deployApi(session: Session) {
   }
 
   /** The card of what is exported: the stored run's, the held model's run, its imported card, or a plain one. */
-  async function card(source: ExportSource, quantization: QuantizationReport | null): Promise<ModelCard> {
+  async function card(source: ExportSource, quantization: QuantizationReport | null, texts: BundleTexts): Promise<ModelCard> {
     if (source.kind === 'run') return cardFromRun(await loadRun(source.runId), source.weights, quantization);
     const held = session.models.state;
     if (!held) throw new EngineError('session.noModel', {});
@@ -72,7 +78,7 @@ export function deployApi(session: Session) {
     const imported = session.models.importedCard;
     if (imported) return { ...imported, createdAt: new Date().toISOString(), quantization };
     return {
-      format: 'descent-model-card', version: 1, name: 'Imported model', createdAt: new Date().toISOString(), runId: null,
+      format: 'descent-model-card', version: 1, name: texts.importedName, createdAt: new Date().toISOString(), runId: null,
       dataset: await session.describeData(), model: held.spec, totalParams: held.summary.totalParams, hyperParameters: null,
       tuner: null, metrics: null, weights: { epoch: null, kind: 'last' }, quantization, backend: tf.getBackend(), tfjsVersion: tf.version.tfjs,
       seed: 0, generator: GENERATOR,
@@ -147,12 +153,13 @@ export function deployApi(session: Session) {
       return (await quantized(source, dtype)).report!;
     },
 
-    /** The whole bundle as one zip (bytes transferred to the page, which downloads it). */
-    async exportBundle(source: ExportSource, dtype: QuantizeDtype | null) {
+    /** The whole bundle as one zip in the page's `language` (bytes transferred to the page, which downloads it). */
+    async exportBundle(source: ExportSource, dtype: QuantizeDtype | null, language?: BundleLanguage) {
       const { files, report } = await quantized(source, dtype);
-      const c = await card(source, report);
+      const texts = await bundleTexts(language);
+      const c = await card(source, report, texts);
       const folder = bundleFolder(c.name);
-      const zip = zipBundle(folder, bundleFiles({ model: files, card: c, tfjs: await tfjsBytes() }));
+      const zip = zipBundle(folder, bundleFiles({ model: files, card: c, tfjs: await tfjsBytes(), texts }));
       return Comlink.transfer({ fileName: `${folder}.zip`, zip }, [zip.buffer]);
     },
 

@@ -256,7 +256,7 @@ const api = {
   }),
   deploy: Comlink.proxy({
     measureQuantization: (options: { source: ExportSource; dtype: QuantizeDtype }) => deploy.measureQuantization(options.source, options.dtype),
-    exportBundle: (options: { source: ExportSource; dtype: QuantizeDtype | null }) => deploy.exportBundle(options.source, options.dtype),
+    exportBundle: (options: { source: ExportSource; dtype: QuantizeDtype | null; locale?: 'en' | 'zh-CN' }) => deploy.exportBundle(options.source, options.dtype, options.locale),
     exportFiles: (options: { source: ExportSource; dtype: QuantizeDtype | null }) => deploy.exportFiles(options.source, options.dtype),
     retrySave: () => deploy.retrySave(),
   }),

@@ -9,6 +9,7 @@ import indexHtml from './assets/index.html?raw';
 import tfjsLicence from './assets/LICENSE-tfjs.txt?raw';
 import demoJs from './assets/demo.js?raw';
 import predictJs from './assets/predict.js?raw';
+import type { BundleTexts } from '../../i18n/en-bundle';
 import { fillTemplate, htmlText } from './escape';
 import { renderTrainPy } from './keras';
 import type { LayersModelFiles } from './layers-format';
@@ -24,6 +25,8 @@ export interface BundleInput {
   card: ModelCard;
   /** Contents of @tensorflow/tfjs/dist/tf.min.js (the page loads it from the bundle: no network needed). */
   tfjs: Uint8Array;
+  /** The words of README.md, the card and the demo page, in the page's language (i18n/en-bundle.ts, zh-bundle.ts). */
+  texts: BundleTexts;
   shardBytes?: number;
 }
 
@@ -68,23 +71,67 @@ export function bundleMetadata(card: ModelCard): Record<string, unknown> {
   };
 }
 
+/**
+ * The card as the bundle writes it: its `language`, and its words (the preprocessing, the tuner's reasons) in
+ * that language. Machine fields (keys, column names, numbers) are the card's own, so predict.js and import
+ * read a card in any language alike.
+ */
+export function localizeCard(card: ModelCard, texts: BundleTexts): ModelCard {
+  const pre = card.dataset.preprocessing;
+  const tuning = card.hyperParameters?.tuning;
+  return {
+    ...card,
+    language: texts.language,
+    dataset: { ...card.dataset, preprocessing: { ...pre, description: texts.card.preprocessing(pre) } },
+    tuner: card.tuner?.map((d) => ({ ...d, reason: texts.card.tunerReason(d, tuning) ?? d.reason })) ?? card.tuner,
+  };
+}
+
+/** JSON inside a `<script type="application/json">` block: no `<` can end the block or open a comment. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
+/** index.html in the language of `texts`: static words filled in here, the rest (demo.js's) as a JSON block it reads. */
+export function renderIndexHtml(card: ModelCard, texts: BundleTexts): string {
+  const t = texts.demo;
+  const link = (href: string) => `<a href="${href}">${href}</a>`;
+  const footer = htmlText(t.footer)
+    .replace('{tfjs}', '<code>tf.min.js</code>')
+    .replace('{readme}', link('README.md'))
+    .replace('{card}', link('model-card.json'));
+  return fillTemplate(indexHtml, {
+    LANG: htmlText(texts.language),
+    TITLE: htmlText(card.name),
+    LOADING: htmlText(t.loading),
+    PAD: htmlText(t.pad),
+    CLEAR: htmlText(t.clear),
+    UPLOAD: htmlText(t.upload),
+    SEES: htmlText(t.sees),
+    PREDICT: htmlText(t.predict),
+    FOOTER: footer,
+    TEXTS: scriptJson(t),
+  });
+}
+
 /** Every file of the bundle by its path inside the folder. */
 export function bundleFiles(input: BundleInput): Record<string, Uint8Array> {
   const { modelJson, shards } = shardModel(input.model, input.shardBytes);
+  const card = localizeCard(input.card, input.texts);
   const files: Record<string, Uint8Array> = {
     'model.json': strToU8(modelJson),
     ...Object.fromEntries(shards.map((s) => [s.name, s.bytes])),
-    'model-card.json': strToU8(JSON.stringify(input.card, null, 2)),
-    'index.html': strToU8(fillTemplate(indexHtml, { TITLE: htmlText(input.card.name) })),
+    'model-card.json': strToU8(JSON.stringify(card, null, 2)),
+    'index.html': strToU8(renderIndexHtml(card, input.texts)),
     'predict.js': strToU8(predictJs),
     'demo.js': strToU8(demoJs),
-    'metadata.json': strToU8(JSON.stringify(bundleMetadata(input.card), null, 2)),
+    'metadata.json': strToU8(JSON.stringify(bundleMetadata(card), null, 2)),
     'tf.min.js': input.tfjs,
     'LICENSE-tfjs.txt': strToU8(tfjsLicence),
-    'train.py': strToU8(renderTrainPy(input.card)),
-    'train_torch.py': strToU8(renderTrainTorchPy(input.card)),
+    'train.py': strToU8(renderTrainPy(card)),
+    'train_torch.py': strToU8(renderTrainTorchPy(card)),
   };
-  files['README.md'] = strToU8(renderReadme(input.card, [...Object.keys(files), 'README.md']));
+  files['README.md'] = strToU8(renderReadme(card, [...Object.keys(files), 'README.md'], input.texts));
   return files;
 }
 

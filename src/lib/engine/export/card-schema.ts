@@ -313,5 +313,6 @@ export function checkModelCard(x: unknown): ModelCard {
   text(c.tfjsVersion, 'tfjsVersion');
   num(c.seed, 'seed', { integer: true, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, step: 1 });
   text(c.generator, 'generator');
+  if (c.language !== undefined) choice(c.language, 'language', ['en', 'zh-CN'] as const);
   return c as unknown as ModelCard;
 }

@@ -1,7 +1,11 @@
+import type { BundleTexts } from '../../i18n/en-bundle';
 import type { LayerSpec } from '../models/spec';
 import type { ModelCard } from '../runs/record';
 import { DEFAULT_CONFIG } from '../train/config';
 import { mdCode, mdText } from './escape';
+
+/** The README's words: the `readme` part of the bundle texts (i18n/en-bundle.ts, zh-bundle.ts). */
+type ReadmeTexts = BundleTexts['readme'];
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)}%`);
 const num = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
@@ -17,38 +21,36 @@ function table(rows: [string, string][]): string {
   return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
 }
 
-function sizeText(bytes: number): string {
-  return bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`;
+function quantizationSection(card: ModelCard, r: ReadmeTexts): string {
+  const q = card.quantization;
+  if (!q) return r.noQuantisation;
+  const acc = q.testAccuracyBefore === null || q.testAccuracyAfter === null ? r.quantNotMeasured : r.quantAccuracy(q.testAccuracyBefore, q.testAccuracyAfter, q.testCount);
+  return r.quantStored(mdText(q.dtype), q.bytesBefore, q.bytesAfter, acc);
 }
 
-function quantizationSection(card: ModelCard): string {
-  const q = card.quantization;
-  if (!q) return 'None: the weights are stored as 32-bit floats.';
-  const acc = q.testAccuracyBefore === null || q.testAccuracyAfter === null
-    ? 'The accuracy change was not measured (the dataset was not loaded).'
-    : `Test accuracy ${pct(q.testAccuracyBefore)} before, ${pct(q.testAccuracyAfter)} after (${((q.testAccuracyAfter - q.testAccuracyBefore) * 100).toFixed(2)} points, on ${q.testCount} test examples).`;
-  return `Weights stored as **${q.dtype}**: ${sizeText(q.bytesBefore)} → ${sizeText(q.bytesAfter)}. TF.js turns them back into 32-bit floats when it loads the model. ${acc}`;
-}
+/** A comment inside the JS sample: no line break, and no `*` followed by `/` that would end a block comment. */
+const comment = (s: string) => s.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\*\//g, '* /');
 
 /** A ten-line example of predict.js with this model's own columns, in a fenced block (names escaped as JS strings). */
-function usage(card: ModelCard): string {
+function usage(card: ModelCard, r: ReadmeTexts): string {
+  const u = r.usage;
   const d = card.dataset;
   const cols = d.preprocessing.columns ?? [];
   const example = (c: (typeof cols)[number]) => (c.kind === 'numeric' ? String(+c.mean.toPrecision(4)) : c.categories[0] ?? c.fill);
-  const row = cols.slice(0, 6).map((c) => `${jsString(c.column)}: ${jsString(example(c))}`).join(', ') + (cols.length > 6 ? ', /* … every column */' : '');
+  const row = cols.slice(0, 6).map((c) => `${jsString(c.column)}: ${jsString(example(c))}`).join(', ') + (cols.length > 6 ? `, /* ${comment(u.everyColumn)} */` : '');
   const call = d.preprocessing.image
-    ? `const result = await model.predictImage(document.querySelector('canvas')); // an img or canvas element, ImageData, or ${d.inputShape.join('×')} pixel values 0–255`
-    : `const result = await model.predictRow({ ${row || '/* column: raw value */'} }); // raw values as in the CSV`;
-  const out = d.task === 'classification' ? 'console.log(result.label, result.probabilities); // { label, index, probabilities: { class: p } }' : `console.log(result.value); // in the units of the target`;
+    ? `const result = await model.predictImage(document.querySelector('canvas')); // ${comment(u.image(d.inputShape.join('×')))}`
+    : `const result = await model.predictRow({ ${row || `/* ${comment(u.columnValue)} */`} }); // ${comment(u.row)}`;
+  const out = d.task === 'classification' ? `console.log(result.label, result.probabilities); // ${comment(u.classes)}` : `console.log(result.value); // ${comment(u.value)}`;
   return [
     '```js',
-    '// In a module script of your page, after tf.min.js (or pass { tf } from @tensorflow/tfjs as the second argument):',
+    `// ${comment(u.load)}`,
     "import { loadDescentModel } from './predict.js';",
-    "const model = await loadDescentModel(new URL('./', import.meta.url)); // or 'https://example.com/models/this-folder/'",
+    `const model = await loadDescentModel(new URL('./', import.meta.url)); // ${comment(u.folder)}`,
     call,
     out,
-    'const results = await model.predictBatch([/* rows */]); // one result per row',
-    '// A missing column or an unknown category throws an Error that names it.',
+    `const results = await model.predictBatch([/* ${comment(u.rows)} */]); // ${comment(u.batch)}`,
+    `// ${comment(u.errors)}`,
     'model.dispose();',
     '```',
   ].join('\n');
@@ -59,124 +61,131 @@ function jsString(s: string): string {
   return JSON.stringify(s).replace(/`/g, '\\u0060').replace(/</g, '\\u003c');
 }
 
-/** README.md of an exported bundle: what the model is, how it was trained, how to use the files. */
-export function renderReadme(card: ModelCard, fileNames: string[]): string {
+/** The error codes of predict.js with their parameters, as the README documents them. */
+function errorCodes(r: ReadmeTexts): string {
+  return [r.errorsIntro, '', ...Object.entries(r.errors).map(([code, what]) => `- ${mdCode(code)}: ${what}`)].join('\n');
+}
+
+/**
+ * README.md of an exported bundle in the language of `texts`: what the model is, how it was trained, how to
+ * use the files. Every value from the card is escaped here (mdText/mdCode) before a text function sees it.
+ */
+export function renderReadme(card: ModelCard, fileNames: string[], texts: BundleTexts): string {
+  const r = texts.readme;
   const d = card.dataset;
   const m = card.metrics;
   const h = card.hyperParameters ?? DEFAULT_CONFIG;
+  const rows = r.datasetRows;
+  const hr = r.hyperRows;
+  const rr = r.resultRows;
   const checksum = d.checksum
-    ? `SHA-256 ${mdCode(d.checksum.value)} (of the ${d.checksum.of === 'files' ? 'files as loaded' : 'parsed data'})` +
+    ? `SHA-256 ${mdCode(d.checksum.value)} (${r.checksumOf(d.checksum.of)})` +
       (d.checksum.files ? '\n\n' + d.checksum.files.map((f) => `- ${mdCode(f.sha256)}  ${mdText(f.name)}`).join('\n') : '')
-    : 'not recorded';
+    : r.notRecorded;
   const norm = d.preprocessing.normalization
-    ? `\n\nNormalisation constants:\n\n- mean: ${mdCode(JSON.stringify(d.preprocessing.normalization.mean))}\n- std: ${mdCode(JSON.stringify(d.preprocessing.normalization.std))}`
+    ? `\n\n${r.normalisation}\n\n- ${r.mean}: ${mdCode(JSON.stringify(d.preprocessing.normalization.mean))}\n- ${r.std}: ${mdCode(JSON.stringify(d.preprocessing.normalization.std))}`
     : '';
-  const tuner = card.tuner?.length
-    ? card.tuner.map((t) => `- **${mdText(t.parameter)}** = ${mdCode(String(t.value))}: ${mdText(t.reason)}`).join('\n')
-    : 'The hyper-parameters were set by hand (the auto-tuner did not run).';
+  const tuner = card.tuner?.length ? card.tuner.map((t) => `- **${r.tunerParameters[t.parameter] ?? mdText(t.parameter)}** = ${mdCode(String(t.value))}: ${mdText(t.reason)}`).join('\n') : r.byHand;
+  const loss = h.loss ?? (d.task === 'classification' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError');
+  const lossName = r.lossNames[loss] ? `${r.lossNames[loss]} (${mdCode(loss)})` : mdText(loss);
+  const task = mdText(texts.task[d.task] ?? d.task);
+  const weights = card.weights.kind === 'best' ? r.bestWeights(card.weights.epoch) : r.lastWeights(card.weights.epoch);
   return `# ${mdText(card.name)}
 
-A ${mdText(d.task)} model for **${mdText(d.name)}**, trained in the browser with Descent and exported in the TF.js layers format.
-Exported ${mdText(card.createdAt)} (${card.weights.kind === 'best' ? `weights of the best epoch, ${card.weights.epoch}` : `weights after epoch ${card.weights.epoch ?? '–'}`}).
+${r.intro(task, mdText(d.name))}
+${r.exported(mdText(card.createdAt), weights)}
 
-## Use it
+## ${r.useIt}
 
-- **In a web page:** serve this folder with any static server (\`python3 -m http.server\`) and open \`index.html\`.
-  ${d.inputKind === 'image' ? 'Draw a digit or upload an image' : 'Fill in the form'} and the page classifies it with stock TF.js (\`tf.min.js\` is included; no network needed).
-- **In your own code:** \`predict.js\` is an ES module that loads this folder and applies the preprocessing below itself
-  (see [Use it from your own code](#use-it-from-your-own-code)). The bare model is \`tf.loadLayersModel('model.json')\`, with inputs of shape
-  \`[batch, ${d.inputShape.join(', ')}]\` already preprocessed.
-- **In Python/Keras:** \`python3 train.py --data DATA\` rebuilds the same model, loads these weights and trains it with the same
-  hyper-parameters on your GPU (\`--from-scratch\` starts from new weights).
-- **In PyTorch:** \`train_torch.py\` does the same and can spread the work over several GPUs or processes; see
-  [Continue in PyTorch](#continue-in-pytorch).
+${r.useItList(d.inputKind === 'image', d.inputShape.join(', '), r.ownCodeAnchor, r.torchAnchor)}
 
-## Use it from your own code
+## ${r.ownCode}
 
-${usage(card)}
+${usage(card, r)}
 
-\`metadata.json\` lists the class labels in output order (as Teachable Machine and ml5 bundles do).
+${r.metadataNote}
 
-## Continue in PyTorch
+### ${r.errorsTitle}
 
-\`train_torch.py\` rebuilds the model layer for layer, loads these weights, applies the preprocessing below to the
-same data file (DATA: the CSV, a folder with MNIST's idx files, or a folder with a sub-folder of images per class)
-and trains with the same hyper-parameters. It writes the result as a TF.js model that Descent imports.
+${errorCodes(r)}
+
+## ${r.torch}
+
+${r.torchIntro}
 
 \`\`\`sh
 pip install torch numpy pillow
-python3 train_torch.py --data DATA --epochs 5 --out trained            # one process, CPU or one GPU
-torchrun --nproc_per_node=4 train_torch.py --data DATA --out trained   # DistributedDataParallel over 4 processes
+python3 train_torch.py --data DATA --epochs 5 --out trained            # ${comment(r.torchComments.one)}
+torchrun --nproc_per_node=4 train_torch.py --data DATA --out trained   # ${comment(r.torchComments.ddp)}
 \`\`\`
 
-Then import the files in \`trained\` (model.json, its weights, model-card.json) in Descent with **Import a model**.
-\`python3 train_torch.py --help\` lists the options.
+${r.torchAfter}
 
-## Dataset
+## ${r.dataset}
 
 ${table([
-    ['Name', mdText(d.name)],
-    ['Id', mdText(d.id)],
-    ['Source', mdText(d.source)],
-    ['Examples', `${d.trainCount} training, ${d.testCount} test`],
-    ['Input shape', `[${d.inputShape.join(', ')}] (${mdText(d.inputKind)})`],
-    ['Classes', d.task === 'classification' ? d.classNames.map(mdText).join(', ') : 'one output (regression)'],
+    [rows.name, mdText(d.name)],
+    [rows.id, mdText(d.id)],
+    [rows.source, mdText(d.source)],
+    [rows.examples, r.examples(d.trainCount, d.testCount)],
+    [rows.inputShape, `[${d.inputShape.join(', ')}] (${mdText(texts.inputKind[d.inputKind] ?? d.inputKind)})`],
+    [rows.classes, d.task === 'classification' ? d.classNames.map(mdText).join(', ') : r.regressionClasses],
   ])}
 
-Checksum: ${checksum}
+${r.checksum}: ${checksum}
 
-## Preprocessing
+## ${r.preprocessing}
 
 ${mdText(d.preprocessing.description)}${norm}
 
-## Model
+## ${r.model}
 
-${mdText(card.model.name)}, ${card.totalParams.toLocaleString('en')} parameters:
+${r.params(mdText(card.model.name), card.totalParams)}
 
 ${card.model.layers.map(layerLine).join('\n')}
 
-## Hyper-parameters
+## ${r.hyperParameters}
 
-${card.hyperParameters ? '' : 'Not known (the model was imported without its card); train.py uses these defaults:\n\n'}${table([
-    ['Optimizer', mdText(h.optimizer)],
-    ['Learning rate', String(h.learningRate)],
-    ['Batch size', String(h.batchSize)],
-    ['Epochs', String(h.epochs)],
-    ['Validation split', String(h.validationSplit)],
-    ['Loss', mdText(h.loss ?? (d.task === 'classification' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError'))],
-    ['Early stopping', h.earlyStopping ? `patience ${h.earlyStopping.patience}, restore best weights: ${h.earlyStopping.restoreBest ? 'yes' : 'no'}` : 'off'],
-    ['Seed', String(card.seed)],
+${card.hyperParameters ? '' : `${r.unknownHyper}\n\n`}${table([
+    [hr.optimizer, mdText(h.optimizer)],
+    [hr.learningRate, String(h.learningRate)],
+    [hr.batchSize, String(h.batchSize)],
+    [hr.epochs, String(h.epochs)],
+    [hr.validationSplit, String(h.validationSplit)],
+    [hr.loss, lossName],
+    [hr.earlyStopping, h.earlyStopping ? r.earlyStopping(h.earlyStopping.patience, h.earlyStopping.restoreBest) : r.off],
+    [hr.seed, String(card.seed)],
   ])}
 
-### Auto-tuner
+### ${r.tuner}
 
 ${tuner}
 
-## Results
+## ${r.results}
 
 ${m
     ? table([
-        ['Epochs trained', String(m.epochs)],
-        ['Steps', String(m.steps)],
-        ['Training loss / accuracy (last epoch)', `${num(m.trainLoss)} / ${pct(m.trainAccuracy)}`],
-        ['Validation loss / accuracy', `${num(m.valLoss)} / ${pct(m.valAccuracy)}`],
-        ['Test loss / accuracy', `${num(m.testLoss)} / ${pct(m.testAccuracy)}`],
-        ['Best epoch (lowest validation loss)', m.bestEpoch === null ? '–' : String(m.bestEpoch)],
-        ['Training time', `${m.seconds.toFixed(1)} s`],
+        [rr.epochs, String(m.epochs)],
+        [rr.steps, String(m.steps)],
+        [rr.train, `${num(m.trainLoss)} / ${pct(m.trainAccuracy)}`],
+        [rr.val, `${num(m.valLoss)} / ${pct(m.valAccuracy)}`],
+        [rr.test, `${num(m.testLoss)} / ${pct(m.testAccuracy)}`],
+        [rr.best, m.bestEpoch === null ? '–' : String(m.bestEpoch)],
+        [rr.time, r.seconds(m.seconds)],
       ])
-    : 'No metrics were recorded.'}
+    : r.noMetrics}
 
-Trained on the TF.js **${mdText(card.backend)}** backend, TF.js ${mdText(card.tfjsVersion)}.
+${r.trainedOn(mdText(card.backend), mdText(card.tfjsVersion))}
 
-## Quantisation
+## ${r.quantisation}
 
-${quantizationSection(card)}
+${quantizationSection(card, r)}
 
-## Files
+## ${r.files}
 
 ${fileNames.map((f) => `- ${mdCode(f)}`).join('\n')}
 
-\`tf.min.js\` is TensorFlow.js ${mdText(card.tfjsVersion)} (Apache License 2.0, © Google LLC; see \`LICENSE-tfjs.txt\`).
-The dataset keeps its own licence (${mdText(d.source)}).
+${r.tfjsNote(mdText(card.tfjsVersion))}
+${r.datasetLicence(mdText(d.source))}
 `;
 }

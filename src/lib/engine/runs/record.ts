@@ -182,6 +182,8 @@ export interface ModelCard {
   tfjsVersion: string;
   seed: number;
   generator: string;
+  /** The language of the card's words (preprocessing description, tuner reasons) as exported; absent in older cards. */
+  language?: 'en' | 'zh-CN';
 }
 
 export const GENERATOR = 'Descent 0.1.0';

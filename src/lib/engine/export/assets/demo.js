@@ -4,7 +4,27 @@ import { loadDescentModel } from './predict.js';
 
 const $ = (id) => document.getElementById(id);
 
-function report(err) { $('error').textContent = err && err.message ? err.message : String(err); }
+/** The page's words in the bundle's language (index.html's JSON block; set only as text, never as markup). */
+const texts = JSON.parse($('texts').textContent);
+
+/** A text with its `{name}` placeholders filled: lists joined, input kinds in words. */
+function say(template, params) {
+  return template.replace(/\{(\w+)\}/g, (whole, key) => {
+    if (!params || !(key in params)) return whole;
+    const v = params[key];
+    if (Array.isArray(v)) return v.join(texts.listSeparator);
+    if (key === 'kind' && Object.prototype.hasOwnProperty.call(texts.kinds, v)) return texts.kinds[v];
+    return String(v);
+  });
+}
+
+/** An error in words: predict.js's errors carry a `code` and `params`; anything else keeps its own message. */
+function worded(err) {
+  if (err && err.code && Object.prototype.hasOwnProperty.call(texts.errors, err.code)) return say(texts.errors[err.code], err.params);
+  return err && err.message ? err.message : String(err);
+}
+
+function report(err) { $('error').textContent = worded(err); }
 
 function show(card, result) {
   const answer = $('answer');
@@ -46,7 +66,7 @@ function setupTabular(model) {
       input.inputMode = 'decimal';
       input.value = String(+c.mean.toPrecision(4));
       const hint = document.createElement('small');
-      hint.textContent = 'training rows: ' + (+c.mean.toPrecision(4)) + ' ± ' + (+c.std.toPrecision(3));
+      hint.textContent = say(texts.trainingRange, { mean: +c.mean.toPrecision(4), std: +c.std.toPrecision(3) });
       label.append(input, hint);
     }
     input.name = 'f' + i;
@@ -99,7 +119,7 @@ function setupImage(model) {
       URL.revokeObjectURL(image.src);
       classify(tmp, false).catch(report);
     };
-    image.onerror = () => report(new Error(file.name + ' is not an image this browser can read.'));
+    image.onerror = () => report(new Error(say(texts.badImage, { file: file.name })));
     image.src = URL.createObjectURL(file);
   });
 
@@ -165,14 +185,14 @@ async function main() {
   try {
     model = await loadDescentModel(new URL('./', import.meta.url));
   } catch (err) {
-    $('about').textContent = 'The model could not be loaded: ' + err.message +
-      ' (open this page through a web server, e.g. `python3 -m http.server`, not as a file).';
+    $('about').textContent = say(texts.loadFailed, { message: worded(err) });
     return;
   }
   const card = model.card;
   const ds = card.dataset;
-  $('about').textContent = card.model.name + ' trained on ' + ds.name + ' (' + ds.task + ', input ' + ds.inputShape.join('×') + ')' +
-    (card.metrics && card.metrics.testAccuracy !== null ? ', test accuracy ' + (card.metrics.testAccuracy * 100).toFixed(2) + '%' : '') + '.';
+  const accuracy = card.metrics && card.metrics.testAccuracy !== null ? (card.metrics.testAccuracy * 100).toFixed(2) : null;
+  const task = Object.prototype.hasOwnProperty.call(texts.tasks, ds.task) ? texts.tasks[ds.task] : ds.task;
+  $('about').textContent = say(accuracy === null ? texts.about : texts.aboutAccuracy, { model: card.model.name, dataset: ds.name, task: task, shape: ds.inputShape.join('×'), accuracy: accuracy });
   if (ds.preprocessing.image) setupImage(model); else setupTabular(model);
   document.body.dataset.ready = 'true';
 }

@@ -12,6 +12,15 @@ export interface PixelSource {
   height: number;
 }
 
+/** The `code` of every Error predict.js throws; `params` holds the values its message names (README.md lists them). */
+export type PredictErrorCode =
+  | 'missingField' | 'missingValue' | 'notANumber' | 'unknownCategory' | 'rowLength' | 'noHeader' | 'rowType'
+  | 'notTable' | 'notImage' | 'imageSize' | 'noPixels' | 'pixelCount' | 'noTf' | 'cardUnreadable';
+export interface PredictError extends Error {
+  code: PredictErrorCode;
+  params: Record<string, string | number | string[]>;
+}
+
 export function parseNumber(value: unknown): number;
 export function rowToInput(card: ModelCard, row: RawRow, options?: RowOptions): Float32Array;
 export function resizeSquare(rgba: ArrayLike<number>, width: number, height: number, size: number): Uint8ClampedArray;

@@ -14,12 +14,22 @@
  * the CSV's column order. The model card (model-card.json) carries the preprocessing: standardisation
  * constants of the training rows, one-hot vocabularies, the missing-value policy, the class names or the
  * target's scale. A missing column or a category the model never saw throws an Error that names it.
+ * Every Error thrown here has a `code` and `params` besides its (English) message, so a page can word it in
+ * its own language (the bundle's demo.js does; README.md lists the codes).
  * Plain ES2017 module, no build step, no network beyond the model's own files.
  */
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 const COMMA_DECIMAL = /^[-+]?\d+,\d+$/;
 const DEFAULT_MISSING = ['', 'na', 'n/a', 'nan', 'null', 'none', '?'];
+
+/** Throws an Error with `code` and `params` (for a page's own words) and an English `message` (for developers). */
+function fail(code, params, message) {
+  const err = new Error(message);
+  err.code = code;
+  err.params = params;
+  throw err;
+}
 
 function cellText(value) {
   return value === null || value === undefined ? '' : String(value).trim();
@@ -43,13 +53,13 @@ function width(column) {
 function asRecord(card, row) {
   if (Array.isArray(row)) {
     const header = card.dataset.preprocessing.header;
-    if (!header) throw new Error('This model card has no CSV header: give the row as an object { column: value }.');
-    if (row.length !== header.length) throw new Error('The row has ' + row.length + ' cells; the CSV had ' + header.length + ' columns (' + header.join(', ') + ').');
+    if (!header) fail('noHeader', {}, 'This model card has no CSV header: give the row as an object { column: value }.');
+    if (row.length !== header.length) fail('rowLength', { cells: row.length, columns: header.length, header: header.slice() }, 'The row has ' + row.length + ' cells; the CSV had ' + header.length + ' columns (' + header.join(', ') + ').');
     const out = {};
     header.forEach(function (name, i) { out[name] = row[i]; });
     return out;
   }
-  if (typeof row !== 'object' || row === null) throw new Error('A row is an object { column: value } or a list of cells.');
+  if (typeof row !== 'object' || row === null) fail('rowType', {}, 'A row is an object { column: value } or a list of cells.');
   return row;
 }
 
@@ -61,25 +71,25 @@ function asRecord(card, row) {
 export function rowToInput(card, row, options) {
   const pre = card.dataset.preprocessing;
   const columns = pre.columns;
-  if (!columns) throw new Error('This model card has no table columns: ' + card.dataset.name + ' takes ' + card.dataset.inputKind + ' inputs.');
+  if (!columns) fail('notTable', { dataset: card.dataset.name, kind: card.dataset.inputKind }, 'This model card has no table columns: ' + card.dataset.name + ' takes ' + card.dataset.inputKind + ' inputs.');
   const record = asRecord(card, row);
   const missingValues = pre.missingValues || DEFAULT_MISSING;
   const zeros = options && options.unknownCategories === 'zeros';
   const x = new Float32Array(columns.reduce(function (n, c) { return n + width(c); }, 0));
   let k = 0;
   for (const c of columns) {
-    if (!Object.prototype.hasOwnProperty.call(record, c.column)) throw new Error('The row has no field "' + c.column + '".');
+    if (!Object.prototype.hasOwnProperty.call(record, c.column)) fail('missingField', { column: c.column }, 'The row has no field "' + c.column + '".');
     const raw = record[c.column];
     const text = cellText(raw);
     const missing = typeof raw !== 'number' && missingValues.indexOf(text.toLowerCase()) >= 0;
-    if (missing && pre.missing !== 'fill') throw new Error('"' + c.column + '" is missing; this model was trained without rows with missing values.');
+    if (missing && pre.missing !== 'fill') fail('missingValue', { column: c.column }, '"' + c.column + '" is missing; this model was trained without rows with missing values.');
     if (c.kind === 'numeric') {
       const v = missing ? c.mean : parseNumber(raw);
-      if (!Number.isFinite(v)) throw new Error('"' + c.column + '" needs a number, not "' + text + '".');
+      if (!Number.isFinite(v)) fail('notANumber', { column: c.column, value: text }, '"' + c.column + '" needs a number, not "' + text + '".');
       x[k++] = (v - c.mean) / c.std;
     } else {
       const at = c.categories.indexOf(missing ? c.fill : text);
-      if (at < 0 && !zeros) throw new Error('"' + c.column + '" = "' + text + '" is not one of the values the model was trained on: ' + c.categories.join(', ') + '.');
+      if (at < 0 && !zeros) fail('unknownCategory', { column: c.column, value: text, categories: c.categories.slice() }, '"' + c.column + '" = "' + text + '" is not one of the values the model was trained on: ' + c.categories.join(', ') + '.');
       for (let m = 0; m < c.categories.length; m++) x[k++] = m === at ? 1 : 0;
     }
   }
@@ -151,10 +161,10 @@ export function resizeSquare(rgba, width, height, size) {
 export function rgbaToPixels(card, pixels) {
   const ds = card.dataset;
   const img = ds.preprocessing.image;
-  if (!img) throw new Error('This model takes ' + ds.inputKind + ' inputs, not images.');
+  if (!img) fail('notImage', { kind: ds.inputKind }, 'This model takes ' + ds.inputKind + ' inputs, not images.');
   let d = pixels.data;
   if (pixels.width !== img.width || pixels.height !== img.height) {
-    if (img.width !== img.height) throw new Error('The image is ' + pixels.width + '×' + pixels.height + '; the model takes ' + img.width + '×' + img.height + '.');
+    if (img.width !== img.height) fail('imageSize', { width: pixels.width, height: pixels.height, modelWidth: img.width, modelHeight: img.height }, 'The image is ' + pixels.width + '×' + pixels.height + '; the model takes ' + img.width + '×' + img.height + '.');
     d = resizeSquare(d, pixels.width, pixels.height, img.width);
   }
   const out = new Uint8ClampedArray(img.height * img.width * img.channels);
@@ -172,12 +182,12 @@ export function rgbaToPixels(card, pixels) {
 export function pixelsToInput(card, pixels) {
   const ds = card.dataset;
   const img = ds.preprocessing.image;
-  if (!img) throw new Error('This model takes ' + ds.inputKind + ' inputs, not images.');
+  if (!img) fail('notImage', { kind: ds.inputKind }, 'This model takes ' + ds.inputKind + ' inputs, not images.');
   const size = img.height * img.width * img.channels;
   const scale = ds.preprocessing.scale;
   const rgba = pixels && pixels.data && typeof pixels.width === 'number';
   const raw = rgba ? rgbaToPixels(card, pixels) : pixels;
-  if (!raw || raw.length !== size) throw new Error('An image needs ' + size + ' pixel values (' + img.height + '×' + img.width + '×' + img.channels + '), not ' + (raw ? raw.length : 0) + '.');
+  if (!raw || raw.length !== size) fail('pixelCount', { size: size, height: img.height, width: img.width, channels: img.channels, got: raw ? raw.length : 0 }, 'An image needs ' + size + ' pixel values (' + img.height + '×' + img.width + '×' + img.channels + '), not ' + (raw ? raw.length : 0) + '.');
   const x = new Float32Array(size);
   for (let i = 0; i < size; i++) x[i] = raw[i] * scale;
   return x;
@@ -205,10 +215,10 @@ export function outputToPrediction(card, values) {
  */
 function drawnPixels(card, source) {
   const img = card.dataset.preprocessing.image;
-  if (!img) throw new Error('This model takes ' + card.dataset.inputKind + ' inputs, not images.');
+  if (!img) fail('notImage', { kind: card.dataset.inputKind }, 'This model takes ' + card.dataset.inputKind + ' inputs, not images.');
   const w0 = source.naturalWidth || source.videoWidth || source.width;
   const h0 = source.naturalHeight || source.videoHeight || source.height;
-  if (!(w0 > 0 && h0 > 0)) throw new Error('The image has no pixels yet (wait for it to load).');
+  if (!(w0 > 0 && h0 > 0)) fail('noPixels', {}, 'The image has no pixels yet (wait for it to load).');
   const scale = Math.min(1, (Math.max(img.width, img.height) * PRE_SHRINK) / Math.min(w0, h0));
   const width = Math.max(1, Math.round(w0 * scale));
   const height = Math.max(1, Math.round(h0 * scale));
@@ -239,12 +249,12 @@ function folderUrl(base) {
 export async function loadDescentModel(base, options) {
   const opts = options || {};
   const tf = opts.tf || globalThis.tf;
-  if (!tf) throw new Error('TensorFlow.js is not loaded: add <script src="tf.min.js"></script> before this module, or pass { tf }.');
+  if (!tf) fail('noTf', {}, 'TensorFlow.js is not loaded: add <script src="tf.min.js"></script> before this module, or pass { tf }.');
   const fetchFunc = opts.fetch || globalThis.fetch.bind(globalThis);
   const folder = folderUrl(base);
   const cardUrl = new URL('model-card.json', folder).href;
   const response = await fetchFunc(cardUrl);
-  if (!response.ok) throw new Error(cardUrl + ' could not be read (HTTP ' + response.status + ').');
+  if (!response.ok) fail('cardUnreadable', { url: cardUrl, status: response.status }, cardUrl + ' could not be read (HTTP ' + response.status + ').');
   const card = await response.json();
   const model = await tf.loadLayersModel(new URL('model.json', folder).href, opts.fetch ? { fetchFunc: fetchFunc } : undefined);
   const shape = card.dataset.inputShape;
