@@ -18,12 +18,12 @@ const ALLOWED = new Set(
     'Iris', 'Wine', 'Breast', 'Cancer', 'Wisconsin', 'Diabetes', 'Digits', 'UCI', 'LeCun', 'Cortes', 'Burges', 'Zalando', 'Xiao', 'Rasul', 'Vollgraf', 'CC', 'BY', 'SA', 'MIT',
     'Rosenbrock', 'Beale', 'Himmelblau', 'Rastrigin', 'Booth', 'Matyas', 'Ackley', 'Goldstein', 'Price', 'Styblinski', 'Tang', 'Three', 'hump', 'camel',
     'setosa', 'versicolor', 'virginica', 'Chromium', 'HeadlessChrome', 'Chrome', 'IndexedDB', 'HTML', 'README', 'md', 'json', 'bin', 'py', 'train', 'torch', 'predict', 'index', 'html', 'demo', 'metadata', 'model', 'card', 'tf', 'min', 'LICENSE', 'tfjs', 'txt', 'group1', 'shard1of1',
-    'Space', 'Enter', 'Esc', 'japan', 'Windows', 'ES', 'layers', 'XOR', 'MLP', 'CNN', 'LeNet', 'Dense', 'Dropout', 'Flatten', 'Conv', 'MaxPooling', 'BatchNormalization', 'elu', 'selu', 'Li', 'R²', 'MSE', 'MAE', 'NaN', 'Inf', 'float32', 'float16', 'uint8', 'x1', 'x2', 'sha256', 'SHA',
+    'Space', 'Enter', 'Esc', 'Apache', 'japan', 'Windows', 'ES', 'layers', 'XOR', 'MLP', 'CNN', 'LeNet', 'Dense', 'Dropout', 'Flatten', 'Conv', 'MaxPooling', 'BatchNormalization', 'elu', 'selu', 'Li', 'R²', 'MSE', 'MAE', 'NaN', 'Inf', 'float32', 'float16', 'uint8', 'x1', 'x2', 'sha256', 'SHA',
   ].map((w) => w.toLowerCase()),
 );
 
-/** Latin words of the visible text (and of labels that are only heard) that are not allowed. */
-async function untranslated(page: Page): Promise<string[]> {
+/** Latin words of the visible text (and of labels that are only heard) that are not allowed; `data`: words of the user's names. */
+async function untranslated(page: Page, data: string[] = []): Promise<string[]> {
   // Visible text and the labels that are only heard; citations and names marked as English (lang="en") are data.
   const text = await page.evaluate(() => {
     const english = (el: Element | null) => !!el?.closest('[lang]:not([lang^="zh"])');
@@ -44,7 +44,8 @@ async function untranslated(page: Page): Promise<string[]> {
     return parts.join('\n');
   });
   const words = text.match(/[A-Za-z][A-Za-z'’]+/g) ?? [];
-  return [...new Set(words.filter((w) => !ALLOWED.has(w.toLowerCase())))];
+  const allowed = new Set([...ALLOWED, ...data.flatMap((d) => d.match(/[A-Za-z][A-Za-z'’]+/g) ?? []).map((w) => w.toLowerCase())]);
+  return [...new Set(words.filter((w) => !allowed.has(w.toLowerCase())))];
 }
 
 async function expectChinese(page: Page, view: string, shots: string[], outputPath: (name: string) => string): Promise<void> {
@@ -164,12 +165,27 @@ test('a GBK CSV with Chinese headers and categories uploads with the right names
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
   await expect(page.getByTestId('test-accuracy')).toBeVisible({ timeout: 60_000 });
 
-  await page.getByTestId('export-bundle').click();
-  const download = page.waitForEvent('download');
-  await page.getByTestId('download-zip').click();
-  const zip = unzipSync(new Uint8Array(readFileSync(await (await download).path())));
-  const folder = Object.keys(zip)[0].split('/')[0];
-  const files = new Map(Object.entries(zip).map(([name, bytes]) => [name.slice(folder.length + 1), bytes]));
+  /** The files of the bundle the export dialog downloads, by name inside its folder. */
+  async function exportZip(): Promise<Map<string, Uint8Array>> {
+    await page.getByTestId('export-bundle').click();
+    const download = page.waitForEvent('download');
+    await page.getByTestId('download-zip').click();
+    const zip = unzipSync(new Uint8Array(readFileSync(await (await download).path())));
+    await page.keyboard.press('Escape');
+    const folder = Object.keys(zip)[0].split('/')[0];
+    return new Map(Object.entries(zip).map(([name, bytes]) => [name.slice(folder.length + 1), bytes]));
+  }
+  const text = (bytes: Uint8Array | undefined) => Buffer.from(bytes!).toString('utf8');
+  const files = await exportZip();
+  // The bundle in the page's language: the README under the run's Chinese name, the card's words, the page's texts.
+  const card = JSON.parse(text(files.get('model-card.json'))) as { name: string; language: string; model: { name: string }; dataset: { name: string; source: string; preprocessing: { description: string } } };
+  expect(card.name).toMatch(/批大小 16 · 10 轮/);
+  expect(card.language).toBe('zh-CN');
+  expect(card.dataset.preprocessing.description).toContain('独热编码');
+  const readme = text(files.get('README.md'));
+  expect(readme.startsWith(`# ${card.name.replace(/[\\`*_{}[\]()<>#|!~&]/g, (c) => `\\${c}`)}\n`)).toBe(true);
+  for (const words of ['## 使用方法', '| 学习率 | ', '| 批大小 | 16 |', '## 超参数', '标准化']) expect(readme).toContain(words);
+  expect(readme).not.toContain('## Use it');
   const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', json: 'application/json', bin: 'application/octet-stream', md: 'text/markdown', py: 'text/x-python', txt: 'text/plain' };
   await context.route('http://bundle.test/**', (route) => {
     const name = decodeURIComponent(new URL(route.request().url()).pathname.replace(/^\/iris\//, '')) || 'index.html';
@@ -187,5 +203,29 @@ test('a GBK CSV with Chinese headers and categories uploads with the right names
   const form = bundlePage.locator('form');
   for (const name of ['花萼长度', '花萼宽度', '花瓣长度', '颜色']) await expect(form).toContainText(name, { timeout: 30_000 });
   await expect(bundlePage.locator('select option', { hasText: '紫色' })).toHaveCount(1);
+  // The demo page in Chinese: its language, every visible word but names; an error worded from predict.js's code.
+  await expect(bundlePage.locator('html')).toHaveAttribute('lang', 'zh-CN');
+  await expect(bundlePage.locator('#about')).toContainText('测试准确率');
+  const numeric = bundlePage.locator('form input').first();
+  await numeric.fill('abc');
+  await bundlePage.getByRole('button', { name: '预测' }).click();
+  await expect(bundlePage.locator('#error')).toContainText('需要一个数字，而不是“abc”');
+  const names = [card.name, card.model.name, card.dataset.name, card.dataset.source, 'abc'];
+  expect(await untranslated(bundlePage, names), 'English words in the exported demo page').toEqual([]);
   expect(dialogs).toEqual([]);
+  await bundlePage.close();
+
+  // The same run exported from the page in English: README, card and demo page in English.
+  await page.getByTestId('language').selectOption('en');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  const english = await exportZip();
+  const enReadme = text(english.get('README.md'));
+  expect(enReadme.split('\n')[0]).toBe(readme.split('\n')[0]);
+  for (const words of ['## Use it', '| Learning rate | ', '| Batch size | 16 |', '## Hyper-parameters', 'standardised']) expect(enReadme).toContain(words);
+  expect(enReadme).not.toContain('## 使用方法');
+  expect(JSON.parse(text(english.get('model-card.json'))).language).toBe('en');
+  const enHtml = text(english.get('index.html'));
+  expect(enHtml).toContain('<html lang="en">');
+  expect(enHtml).toContain('Loading the model…');
+  expect(enHtml).not.toContain('正在加载模型');
 });
