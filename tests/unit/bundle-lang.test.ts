@@ -172,7 +172,7 @@ describe('README in the page language', () => {
     }
     for (const code of codes) {
       expect(en).toContain(`- \`${code}\`:`);
-      expect(zh).toContain(`- \`${code}\`:`);
+      expect(zh).toContain(`- \`${code}\`：`);
     }
   });
 });

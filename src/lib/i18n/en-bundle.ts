@@ -45,6 +45,10 @@ export const enBundle = {
     tunerReason: (_decision: TunerDecision, _tuning: TuningRecord | undefined): string | null => null,
   },
   readme: {
+    /** Joins of the README's structure: a label and its value, an aside, the items of a list. */
+    colon: ': ',
+    paren: (s: string) => ` (${s})`,
+    listSeparator: ', ',
     intro: (task: string, dataset: string) => `A ${task} model for **${dataset}**, trained in the browser with Descent and exported in the TF.js layers format.`,
     exported: (date: string, weights: string) => `Exported ${date} (${weights}).`,
     bestWeights: (epoch: number | null) => `weights of the best epoch, ${epoch ?? '–'}`,

@@ -65,6 +65,9 @@ export const zhBundle: BundleTexts = {
   inputKind: { image: '图像', tabular: '表格' },
   card: { preprocessing, tunerReason },
   readme: {
+    colon: '：',
+    paren: (s: string) => `（${s}）`,
+    listSeparator: '、',
     intro: (task: string, dataset: string) => `一个在 **${dataset}** 上训练的${task}模型：用 Descent 在浏览器中训练，以 TF.js layers 格式导出。`,
     exported: (date: string, weights: string) => `导出于 ${date}（${weights}）。`,
     bestWeights: (epoch: number | null) => `最佳轮次的权重，第 ${epoch ?? '–'} 轮`,

@@ -63,7 +63,7 @@ function jsString(s: string): string {
 
 /** The error codes of predict.js with their parameters, as the README documents them. */
 function errorCodes(r: ReadmeTexts): string {
-  return [r.errorsIntro, '', ...Object.entries(r.errors).map(([code, what]) => `- ${mdCode(code)}: ${what}`)].join('\n');
+  return [r.errorsIntro, '', ...Object.entries(r.errors).map(([code, what]) => `- ${mdCode(code)}${r.colon}${what}`)].join('\n');
 }
 
 /**
@@ -79,15 +79,15 @@ export function renderReadme(card: ModelCard, fileNames: string[], texts: Bundle
   const hr = r.hyperRows;
   const rr = r.resultRows;
   const checksum = d.checksum
-    ? `SHA-256 ${mdCode(d.checksum.value)} (${r.checksumOf(d.checksum.of)})` +
+    ? `SHA-256 ${mdCode(d.checksum.value)}${r.paren(r.checksumOf(d.checksum.of))}` +
       (d.checksum.files ? '\n\n' + d.checksum.files.map((f) => `- ${mdCode(f.sha256)}  ${mdText(f.name)}`).join('\n') : '')
     : r.notRecorded;
   const norm = d.preprocessing.normalization
     ? `\n\n${r.normalisation}\n\n- ${r.mean}: ${mdCode(JSON.stringify(d.preprocessing.normalization.mean))}\n- ${r.std}: ${mdCode(JSON.stringify(d.preprocessing.normalization.std))}`
     : '';
-  const tuner = card.tuner?.length ? card.tuner.map((t) => `- **${r.tunerParameters[t.parameter] ?? mdText(t.parameter)}** = ${mdCode(String(t.value))}: ${mdText(t.reason)}`).join('\n') : r.byHand;
+  const tuner = card.tuner?.length ? card.tuner.map((t) => `- **${r.tunerParameters[t.parameter] ?? mdText(t.parameter)}** = ${mdCode(String(t.value))}${r.colon}${mdText(t.reason)}`).join('\n') : r.byHand;
   const loss = h.loss ?? (d.task === 'classification' ? 'sparseCategoricalCrossentropy' : 'meanSquaredError');
-  const lossName = r.lossNames[loss] ? `${r.lossNames[loss]} (${mdCode(loss)})` : mdText(loss);
+  const lossName = r.lossNames[loss] ? `${r.lossNames[loss]}${r.paren(mdCode(loss))}` : mdText(loss);
   const task = mdText(texts.task[d.task] ?? d.task);
   const weights = card.weights.kind === 'best' ? r.bestWeights(card.weights.epoch) : r.lastWeights(card.weights.epoch);
   return `# ${mdText(card.name)}
@@ -128,11 +128,11 @@ ${table([
     [rows.id, mdText(d.id)],
     [rows.source, mdText(d.source)],
     [rows.examples, r.examples(d.trainCount, d.testCount)],
-    [rows.inputShape, `[${d.inputShape.join(', ')}] (${mdText(texts.inputKind[d.inputKind] ?? d.inputKind)})`],
-    [rows.classes, d.task === 'classification' ? d.classNames.map(mdText).join(', ') : r.regressionClasses],
+    [rows.inputShape, `[${d.inputShape.join(', ')}]${r.paren(mdText(texts.inputKind[d.inputKind] ?? d.inputKind))}`],
+    [rows.classes, d.task === 'classification' ? d.classNames.map(mdText).join(r.listSeparator) : r.regressionClasses],
   ])}
 
-${r.checksum}: ${checksum}
+${r.checksum}${r.colon}${checksum}
 
 ## ${r.preprocessing}
 
