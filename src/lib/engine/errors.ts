@@ -42,6 +42,8 @@ export interface EngineCodes {
   'data.badTestFraction': { value: number };
   'data.badSyntheticSize': { count: number; min: number; max: number };
   'data.badSyntheticClasses': { classes: number; min: number; max: number };
+  'data.checksumMismatch': { file: string; expected: string; actual: string };
+  'data.streamFailed': { file: string; detail: string };
   // CSV/TSV tables
   'csv.notText': { file: string; format: BinaryFormat | null };
   'csv.encoding': { file: string };
@@ -82,6 +84,7 @@ export interface EngineCodes {
   'idx.labelCount': { file: string; labels: number; images: number; imageFile: string };
   'idx.labelRange': { file: string; label: number; index: number; max: number };
   'idx.sizeMismatch': { train: [number, number]; test: [number, number] };
+  'idx.tooLarge': { file: string; dims: number[]; limit: number };
   // The layer editor's shape checks (`layer` is 1-based, as the editor numbers layers)
   'shape.empty': Record<string, never>;
   'shape.needsImage': LayerRef & { shape: number[]; first: boolean };
@@ -295,6 +298,8 @@ export const ENGINE_CODES = [
   'data.badTestFraction',
   'data.badSyntheticSize',
   'data.badSyntheticClasses',
+  'data.checksumMismatch',
+  'data.streamFailed',
   'csv.notText',
   'csv.encoding',
   'csv.empty',
@@ -332,6 +337,7 @@ export const ENGINE_CODES = [
   'idx.labelCount',
   'idx.labelRange',
   'idx.sizeMismatch',
+  'idx.tooLarge',
   'shape.empty',
   'shape.needsImage',
   'shape.needsFlat',

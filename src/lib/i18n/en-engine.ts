@@ -85,6 +85,8 @@ export const enEngine: EngineTexts = {
   'data.badTestFraction': (p) => `test fraction must be in (0, 1), got ${p.value}`,
   'data.badSyntheticSize': (p) => `size must be an integer from ${p.min} to ${p.max}, got ${p.count}`,
   'data.badSyntheticClasses': (p) => `classes must be from ${p.min} to ${p.max}, got ${p.classes}`,
+  'data.checksumMismatch': (p) => `${p.file}: the file that arrived is not the one shipped (SHA-256 ${String(p.actual).slice(0, 12)}…, expected ${String(p.expected).slice(0, 12)}…). Choose the dataset again to reload it.`,
+  'data.streamFailed': (p) => `${p.file} stopped arriving (${p.detail}). Choose the dataset again to reload it.`,
   // CSV
   'csv.notText': (p) =>
     `${p.file} is not a CSV or TSV text file${p.format ? looksLike(p.format) : ': it holds binary data'}. Export the table as CSV (comma- or tab-separated text) and try again.`,
@@ -137,6 +139,7 @@ export const enEngine: EngineTexts = {
   'idx.labelCount': (p) => `${p.file}: ${p.labels} labels for ${p.images} images in ${p.imageFile}.`,
   'idx.labelRange': (p) => `${p.file}: label ${p.label} at index ${p.index} is outside 0..${p.max}.`,
   'idx.sizeMismatch': (p) => `train images are ${p.train[0]}×${p.train[1]} but test images are ${p.test[0]}×${p.test[1]}.`,
+  'idx.tooLarge': (p) => `${p.file}: the header promises ${p.dims.join('×')} values, more than the ${formatBytes(p.limit)} a built-in file may hold.`,
   // Shape checks
   'shape.empty': () => 'The model has no layers: add at least one.',
   'shape.needsImage': (p) =>

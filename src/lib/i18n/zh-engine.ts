@@ -90,6 +90,8 @@ export const zhEngine: EngineTexts = {
   'data.badTestFraction': (p) => `测试集比例必须在 (0, 1) 内，实际为 ${p.value}`,
   'data.badSyntheticSize': (p) => `点数必须是 ${p.min} 到 ${p.max} 之间的整数，实际为 ${p.count}`,
   'data.badSyntheticClasses': (p) => `类别数必须在 ${p.min} 到 ${p.max} 之间，实际为 ${p.classes}`,
+  'data.checksumMismatch': (p) => `${p.file}：收到的文件与发布的文件不一致（SHA-256 为 ${String(p.actual).slice(0, 12)}…，应为 ${String(p.expected).slice(0, 12)}…）。请重新选择该数据集以重新加载。`,
+  'data.streamFailed': (p) => `${p.file} 传输中断（${p.detail}）。请重新选择该数据集以重新加载。`,
   // CSV
   'csv.notText': (p) =>
     `${p.file} 不是 CSV 或 TSV 文本文件${p.format ? looksLike(p.format) : '：它包含二进制数据'}。请将表格导出为 CSV（以逗号或制表符分隔的文本）后重试。`,
@@ -141,6 +143,7 @@ export const zhEngine: EngineTexts = {
   'idx.labelCount': (p) => `${p.file}：有 ${p.labels} 个标签，但 ${p.imageFile} 中有 ${p.images} 张图像。`,
   'idx.labelRange': (p) => `${p.file}：索引 ${p.index} 处的标签 ${p.label} 不在 0..${p.max} 范围内。`,
   'idx.sizeMismatch': (p) => `训练图像为 ${p.train[0]}×${p.train[1]}，而测试图像为 ${p.test[0]}×${p.test[1]}。`,
+  'idx.tooLarge': (p) => `${p.file}：文件头声明有 ${p.dims.join('×')} 个值，超过内置文件允许的 ${bytesText(p.limit)}。`,
   // 形状检查
   'shape.empty': () => '模型没有任何层：请至少添加一层。',
   'shape.needsImage': (p) =>

@@ -22,7 +22,9 @@ export function raceApi(session: Session, beforeRun: (base: TrainConfig) => void
   const store = new IdbRunStore();
   return {
     /** Trains the race and evaluates every contender; their runs are recorded as they train. */
-    run(options: WorkerRaceOptions, onEvent: RaceEventListener): Promise<RaceResult> {
+    async run(options: WorkerRaceOptions, onEvent: RaceEventListener): Promise<RaceResult> {
+      // Contenders see the same batches: a built-in dataset still streaming in is waited for in full.
+      await session.fullData();
       beforeRun(options.base);
       return runner.run({ raceId: options.raceId, base: options.base, contenders: options.contenders, record: { store, runs: options.runs } }, onEvent);
     },

@@ -8,6 +8,7 @@ import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-
 import { installGemmThreads, setGemmOptions } from './gemm-threads';
 import { DataWorkshop, type ImageSource, type TableSlot } from '../engine/data/workshop';
 import type { IdxDatasetInfo, IdxFiles } from '../engine/data/mnist';
+import type { IdxFileKey } from '../engine/data/idx-assembler';
 import type { ShippedHashes } from '../engine/data/checksum';
 import type { SyntheticOptions } from '../engine/data/synthetic';
 import type { TabularOptions } from '../engine/data/tabular';
@@ -134,6 +135,17 @@ const api = {
       tableSource = null;
       return summary;
     },
+    /** A built-in idx dataset begins to stream in (the page fetches its files and passes their chunks on). */
+    streamBegin(options: { ticket: number; info: IdxDatasetInfo }) {
+      session.beginIdxStream(options.info, options.ticket);
+      tableSource = null;
+    },
+    /** The next chunk of a file as received (transferred); `started` once the dataset is the session's. */
+    streamChunk: (options: { ticket: number; file: IdxFileKey; bytes: ArrayBuffer }) => session.pushIdxChunk(options.ticket, options.file, options.bytes),
+    /** A file has arrived in full; `shipped`: its sums from the data folder, verified once all files are in. */
+    streamEnd: (options: { ticket: number; file: IdxFileKey; shipped?: ShippedHashes }) => session.endIdxFile(options.ticket, options.file, options.shipped),
+    /** The page could not fetch the rest (network): whatever waits on the data stops with a code. */
+    streamFail: (options: { ticket: number; file: string; detail: string }) => session.failIdxStream(options.ticket, options.file, options.detail),
     loadSynthetic(options: { ticket?: number; options: SyntheticOptions }) {
       const summary = session.loadSynthetic(options.options, options.ticket);
       tableSource = null;

@@ -1,5 +1,6 @@
 import { EngineError } from '../errors';
 import { Rng } from '../rng';
+import type { DataArrival } from './arrival';
 import type { Preprocessing } from './preprocessing';
 import type { DatasetPreview } from './preview';
 
@@ -35,6 +36,11 @@ export interface Dataset {
   preprocessing?: Preprocessing;
   /** The original text of each test row (tables), shown with the examples of a confusion-matrix cell. */
   testRowText?: string[];
+  /**
+   * A built-in dataset that streams in (idx-assembler.ts): how much of it has arrived. Its arrays are full-size from
+   * the start and filled as it arrives; the first epoch visits the arrived examples first (loop.ts).
+   */
+  arrival?: DataArrival;
 }
 
 export function featureSize(shape: readonly number[]): number {

@@ -20,6 +20,28 @@ export class IdxFormatError<K extends EngineCode = EngineCode> extends EngineErr
 const UINT8_TYPE = 0x08;
 
 /**
+ * Reads the header at the start of an idx file: its dimensions, or null while fewer bytes than the header needs
+ * have arrived (a file that streams in). Throws IdxFormatError when the bytes cannot start an idx file of uint8.
+ */
+export function parseIdxHeader(head: Uint8Array, fileName = 'file', expectedRank?: number): { dims: number[]; headerBytes: number } | null {
+  if (head.length < 4) return null;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const magic = view.getUint32(0, false);
+  const rank = head[3];
+  if (view.getUint16(0, false) !== 0 || head[2] !== UINT8_TYPE || rank < 1 || rank > 4) {
+    throw new IdxFormatError('idx.badMagic', { file: fileName, magic });
+  }
+  if (expectedRank !== undefined && rank !== expectedRank) {
+    throw new IdxFormatError('idx.wrongRank', { file: fileName, rank, magic, expected: expectedRank });
+  }
+  const headerBytes = 4 + 4 * rank;
+  if (head.length < headerBytes) return null;
+  const dims: number[] = [];
+  for (let i = 0; i < rank; i++) dims.push(view.getUint32(4 + 4 * i, false));
+  return { dims, headerBytes };
+}
+
+/**
  * Parses an uncompressed idx file. `expectedRank` guards against swapping image and label files.
  * Throws IdxFormatError with a message that says what is wrong and where.
  */

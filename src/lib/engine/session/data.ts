@@ -63,9 +63,24 @@ export class DataSlot {
     return this.summaryCache;
   }
 
-  /** The loaded dataset as model cards describe it, with its checksum (of the files, else of the parsed data). */
+  /**
+   * A dataset that streamed in is complete: its checksum (of the files as shipped) is known, and the summary is
+   * made again with the test split (a new version, so the page takes it).
+   */
+  completed(dataset: Dataset, checksum: DatasetChecksum): void {
+    this.checksums.set(dataset, checksum);
+    if (dataset !== this.current) return;
+    this.version++;
+    this.summaryCache = summarizeDataset(dataset);
+  }
+
+  /**
+   * The loaded dataset as model cards describe it, with its checksum (of the files, else of the parsed data). While
+   * a dataset still streams in, its checksum is null (it is of the files, known once all have arrived).
+   */
   async describe(): Promise<DatasetInfo> {
     const dataset = this.require();
+    if (dataset.arrival && !dataset.arrival.complete) return describeDataset(dataset, null);
     let checksum = this.checksums.get(dataset);
     if (!checksum) {
       checksum = await contentChecksum(dataset);

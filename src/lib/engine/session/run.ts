@@ -13,6 +13,13 @@ import { Trainer, type TrainResult } from '../train/loop';
 import { scheduleHooks } from '../train/schedules';
 import type { RunState } from './snapshot';
 
+/** Gives a run's record the dataset's checksum when the record was made while the data still streamed in. */
+export async function fillChecksum(recorder: RunRecorder | null, describe: () => Promise<DatasetInfo>): Promise<void> {
+  if (!recorder || recorder.record.dataset.checksum) return;
+  const info = await describe();
+  if (info.checksum) recorder.record.dataset = info;
+}
+
 /**
  * The session's run: the loop in progress, the state of the current or last run, the recorder of the last
  * recorded one, and the path of its weights (drawn on the loss landscape). One run at a time.
@@ -80,7 +87,9 @@ export class RunSlot {
       // Inside the try: whatever throws here still disposes the run (its monitors and its run lock).
       const schedule = scheduleHooks(config.schedule ?? { kind: 'constant' }, config.learningRate, config.epochs);
       const path = { onEpochEnd: (ctx: EpochContext) => trajectory.record(ctx.model, ctx.step) };
-      const hooks = mergeHooks(schedule, run.hooks, path, options.hooks ?? {});
+      // A dataset that streamed in has its checksum once all of it arrived: the record takes it at the next write.
+      const card = { onEpochEnd: () => fillChecksum(run.recorder, describe) };
+      const hooks = mergeHooks(schedule, card, run.hooks, path, options.hooks ?? {});
       const t = new Trainer(model, dataset, config, hooks, MonitoredRun.resumePoint(options));
       trainer = t;
       run.onStop(() => t.stop());

@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { filesChecksum, type ShippedHashes } from '../data/checksum';
 import type { Dataset } from '../data/dataset';
 import { IDX_FILE_NAMES, loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from '../data/mnist';
+import { IdxStreamAssembler, type IdxFileKey } from '../data/idx-assembler';
+import { DataError } from '../data/errors';
 import { generateSynthetic, type SyntheticOptions } from '../data/synthetic';
 import { EngineError, type EngineMessage } from '../errors';
 import type { UploadedFile } from '../export/import';
@@ -21,7 +23,7 @@ import { defaultLoss } from '../train/losses';
 import type { TrainResult } from '../train/loop';
 import { evaluationReport, type EvaluationReport } from '../train/report';
 import { DataSlot } from './data';
-import { RunSlot } from './run';
+import { fillChecksum, RunSlot } from './run';
 import { ModelSlot } from './models';
 import { EMPTY_SNAPSHOT, type DatasetSummary, type EvaluationState, type ModelOrigin, type SessionJob, type SessionSnapshot } from './snapshot';
 import { importModelFiles, quantizationReport, type ImportSummary } from './io';
@@ -56,6 +58,8 @@ export class Session {
   private seq = 0;
   private readonly listeners = new Set<(s: SessionSnapshot) => void>();
   private landscapeStop = false;
+  /** The built-in dataset streaming in, under its load's ticket; `applied` once it is the session's dataset. */
+  private stream: { ticket: number; assembler: IdxStreamAssembler; applied: boolean; completed: boolean } | null = null;
 
   /** Calls `listener` with every new snapshot (and once now); returns the unsubscribe function. */
   onChange(listener: (s: SessionSnapshot) => void): () => void {
@@ -71,6 +75,7 @@ export class Session {
       datasetVersion: this.data.version,
       loading: this.data.loading,
       dataset: this.data.summary,
+      arrival: this.data.dataset?.arrival?.state ?? null,
       plan: this.models.plan,
       model: this.models.state,
       run: this.runs.state,
@@ -127,6 +132,72 @@ export class Session {
     return this.setDataset(await loadIdxDataset(files, info), checksum, ticket);
   }
 
+  /**
+   * A built-in idx dataset begins to stream in under the load's `ticket` (engine/data/idx-assembler.ts): its files
+   * come in chunks (`pushIdxChunk`, `endIdxFile`); it becomes the session's dataset once the first block of
+   * training examples is in, and complete (checksum verified) once all four files are.
+   */
+  beginIdxStream(info: IdxDatasetInfo, ticket: number): void {
+    this.data.checkTicket(ticket);
+    this.stream?.assembler.fail(new EngineError('session.superseded', {}));
+    const assembler = new IdxStreamAssembler(info, () => {
+      if (this.stream?.assembler === assembler && this.stream.applied) this.changed();
+    });
+    this.stream = { ticket, assembler, applied: false, completed: false };
+  }
+
+  /** The next chunk of a file as received (a `.gz` as shipped, or unzipped by the transport). */
+  async pushIdxChunk(ticket: number, file: IdxFileKey, bytes: ArrayBuffer): Promise<{ started: boolean; complete: boolean }> {
+    const stream = this.streamFor(ticket);
+    await stream.assembler.push(file, new Uint8Array(bytes));
+    return this.afterStream(stream);
+  }
+
+  /** A file of the stream has arrived in full; `shipped`: its sums from the data folder, checked once all are in. */
+  async endIdxFile(ticket: number, file: IdxFileKey, shipped?: ShippedHashes): Promise<{ started: boolean; complete: boolean }> {
+    const stream = this.streamFor(ticket);
+    await stream.assembler.end(file, shipped);
+    return this.afterStream(stream);
+  }
+
+  /** The page could not fetch the rest of a file (network): a run waiting on the data stops with this code. */
+  failIdxStream(ticket: number, file: string, detail: string): void {
+    if (this.stream?.ticket !== ticket) return;
+    this.stream.assembler.fail(new DataError('data.streamFailed', { file, detail }));
+  }
+
+  private streamFor(ticket: number): NonNullable<Session['stream']> {
+    const stream = this.stream;
+    if (!stream || stream.ticket !== ticket) throw new EngineError('session.superseded', {});
+    // A later choice replaces a stream that has not become the dataset yet.
+    if (!stream.applied) this.data.checkTicket(ticket);
+    return stream;
+  }
+
+  private afterStream(stream: NonNullable<Session['stream']>): { started: boolean; complete: boolean } {
+    const { assembler } = stream;
+    if (!stream.applied && assembler.ready) {
+      this.setDataset(assembler.dataset!, undefined, stream.ticket);
+      stream.applied = true;
+    }
+    if (stream.applied && !stream.completed && assembler.complete && assembler.checksum) {
+      stream.completed = true;
+      this.data.completed(assembler.dataset!, assembler.checksum);
+      this.changed();
+    }
+    return { started: stream.applied, complete: assembler.complete };
+  }
+
+  /**
+   * The dataset in full: waits while it still streams in, throws the stream's failure. Whatever needs every example
+   * at once (the test evaluation, tuning, races, the landscape) waits here.
+   */
+  async fullData(): Promise<Dataset> {
+    const dataset = this.data.require();
+    await dataset.arrival?.waitComplete();
+    return dataset;
+  }
+
   loadSynthetic(options: SyntheticOptions, ticket?: number): DatasetSummary {
     return this.setDataset(generateSynthetic(options), undefined, ticket);
   }
@@ -138,6 +209,11 @@ export class Session {
   setDataset(dataset: Dataset, checksum?: DatasetChecksum, ticket?: number): DatasetSummary {
     this.data.checkTicket(ticket);
     if (this.job) throw new EngineError('session.busy', { job: this.job });
+    // A dataset still streaming in that is replaced stops arriving.
+    if (this.stream && this.stream.assembler.dataset !== dataset) {
+      this.stream.assembler.fail(new EngineError('session.superseded', {}));
+      this.stream = null;
+    }
     const summary = this.data.set(dataset, checksum);
     this.data.end(ticket);
     this.models.onDataset(dataset);
@@ -218,6 +294,7 @@ export class Session {
    */
   async train(config: TrainConfig, onEvent: TrainEventListener, options: RunOptions = {}): Promise<TrainResult> {
     const dataset = this.data.require();
+    dataset.arrival?.check();
     const fromHeld = !!(options.fromCurrentWeights || options.resume);
     if (!fromHeld) this.models.requirePlan();
     else this.models.require();
@@ -262,6 +339,8 @@ export class Session {
     const model = this.models.require();
     const state = this.models.state!;
     return this.withJob('evaluating', async () => {
+      // The test files arrive after the training files: the evaluation waits for them (and their checksum).
+      await this.fullData();
       const ev = await evaluate(model, dataset, dataset.test);
       this.lastTest = { ...ev, predicted: ev.predicted.slice(), confidence: ev.confidence.slice() };
       this.evaluation = evaluationState(++this.evaluations, dataset, ev, state.version, state.runId);
@@ -275,7 +354,10 @@ export class Session {
     const runId = this.models.state?.runId;
     if (!runId) return true;
     const test = { loss: ev.loss, accuracy: ev.accuracy, count: ev.count };
-    if (this.runs.recorder?.record.id === runId) return this.runs.recorder.setTest(test);
+    if (this.runs.recorder?.record.id === runId) {
+      await fillChecksum(this.runs.recorder, () => this.describeData());
+      return this.runs.recorder.setTest(test);
+    }
     return this.testSink ? this.testSink(runId, test) : true;
   }
 
@@ -316,9 +398,10 @@ export class Session {
     const dataset = this.data.require();
     const model = this.models.require();
     this.landscapeStop = false;
-    return this.withJob('landscape', () =>
-      computeLandscape(model, dataset, this.runs.lossName ?? defaultLoss(dataset.task), this.runs.path, options, onProgress, () => this.landscapeStop),
-    );
+    return this.withJob('landscape', async () => {
+      await this.fullData();
+      return computeLandscape(model, dataset, this.runs.lossName ?? defaultLoss(dataset.task), this.runs.path, options, onProgress, () => this.landscapeStop);
+    });
   }
 
   cancelLandscape(): void {

@@ -1,3 +1,4 @@
+import type { ArrivalState } from '../data/arrival';
 import type { Dataset } from '../data/dataset';
 import type { DatasetPreview, Histogram } from '../data/preview';
 import type { Preprocessing } from '../data/preprocessing';
@@ -84,6 +85,8 @@ export interface SessionSnapshot {
   /** The dataset load the user asked for last, while it runs. */
   loading: { ticket: number; id: string } | null;
   dataset: DatasetSummary | null;
+  /** How much of a built-in dataset that streams in has arrived (null for data loaded at once). */
+  arrival: ArrivalState | null;
   /** The model the next run builds (what the layer editor sent), checked against the data. */
   plan: { spec: ModelSpec; summary: ModelSummary } | null;
   /** The weights the session holds. */
@@ -104,6 +107,7 @@ export const EMPTY_SNAPSHOT: SessionSnapshot = {
   datasetVersion: 0,
   loading: null,
   dataset: null,
+  arrival: null,
   plan: null,
   model: null,
   run: null,

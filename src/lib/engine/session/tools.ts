@@ -94,6 +94,8 @@ export class SessionTools {
     this.session.models.requirePlan();
     return this.session.withJob('tuning', async () => {
       this.stopRequested = false;
+      // Tuning measures on the whole training set: a dataset still streaming in is waited for.
+      await this.session.fullData();
       const scratch = this.session.models.scratch(dataset, seed);
       try {
         return await job(scratch, dataset);

@@ -1,5 +1,6 @@
 import { engineMessage } from '../errors';
 import * as tf from '@tensorflow/tfjs';
+import { arrangeByArrival, type DataArrival } from '../data/arrival';
 import { featureSize, gatherBatch, splitIndices, type Dataset } from '../data/dataset';
 import { Rng } from '../rng';
 import type { TrainConfig } from './config';
@@ -16,6 +17,8 @@ import { nextMacrotask } from './yield';
 const REPORT_MS = 33;
 /** How long the loop may run before it lets other messages in (ms). */
 const YIELD_MS = 10;
+/** How often a loop waiting for data that streams in looks at Stop (ms). */
+const ARRIVAL_POLL_MS = 100;
 
 export interface TrainResult {
   stopped: boolean;
@@ -85,10 +88,14 @@ export class Trainer {
       const epochStart = performance.now();
       rng.permutation(order);
       for (let i = 0; i < order.length; i++) order[i] = trainIdx[order[i]];
+      // Data that streams in: the first epoch takes the examples block by block as they arrive (every one once).
+      if (epoch === 0 && dataset.arrival) arrangeByArrival(order);
       const reporter = new StepReporter(onEvent, epoch, step, batch, watch);
       let lastYield = performance.now();
       let s = 0;
       for (; s < stepsPerEpoch && !this.stopRequested; s++, step++) {
+        const arrival = dataset.arrival;
+        if (arrival && (arrival.failed || arrival.train < arrival.trainTotal) && !(await this.awaitRows(arrival, order, s * batch, batch))) break;
         this.applySchedule(step, totalSteps);
         gatherBatch(dataset.train, features, dataset.xScale, order, s * batch, batch, xBuf, yBuf);
         reporter.add(stepper.step(this.optimizer, xBuf, yBuf, batch, (grads) => this.hooks.onGradients?.(step, grads)), this.currentLr);
@@ -106,6 +113,8 @@ export class Trainer {
         break;
       }
       if (this.stopRequested && s < stepsPerEpoch) break;
+      // Validation and the epoch's report are over the full data: the rest of the training files is waited for.
+      if (dataset.arrival && !(await this.awaitCount(dataset.arrival, dataset.train.count))) break;
       const val = valIdx.length > 0 ? await evaluate(model, dataset, dataset.train, valIdx, () => this.stopRequested, this.lossName) : null;
       onEvent({
         kind: 'epoch',
@@ -125,6 +134,27 @@ export class Trainer {
     const result: TrainResult = { stopped: this.stopRequested || diverged, steps: step, epochs: epoch, seconds: (performance.now() - t0) / 1000, ...(diverged ? { diverged } : {}) };
     onEvent({ kind: 'done', stopped: result.stopped, steps: result.steps, epochs: result.epochs, seconds: result.seconds });
     return result;
+  }
+
+  /**
+   * Waits until rows `order[start .. start+size)` have arrived (they arrive as a prefix of the file); false when
+   * Stop came first. Throws the stream's failure (a damaged file, a checksum mismatch): the run stops with it.
+   */
+  private async awaitRows(arrival: DataArrival, order: Uint32Array, start: number, size: number): Promise<boolean> {
+    arrival.check();
+    if (arrival.train >= arrival.trainTotal) return true;
+    let need = 0;
+    for (let j = start; j < start + size; j++) if (order[j] >= need) need = order[j] + 1;
+    return this.awaitCount(arrival, need);
+  }
+
+  private async awaitCount(arrival: DataArrival, count: number): Promise<boolean> {
+    while (arrival.train < count) {
+      if (this.stopRequested) return false;
+      await arrival.waitTrainOrTimeout(count, ARRIVAL_POLL_MS);
+    }
+    arrival.check();
+    return true;
   }
 
   private applySchedule(step: number, totalSteps: number): void {
