@@ -18,7 +18,7 @@ const ALLOWED = new Set(
     'Iris', 'Wine', 'Breast', 'Cancer', 'Wisconsin', 'Diabetes', 'Digits', 'UCI', 'LeCun', 'Cortes', 'Burges', 'Zalando', 'Xiao', 'Rasul', 'Vollgraf', 'CC', 'BY', 'SA', 'MIT',
     'Rosenbrock', 'Beale', 'Himmelblau', 'Rastrigin', 'Booth', 'Matyas', 'Ackley', 'Goldstein', 'Price', 'Styblinski', 'Tang', 'Three', 'hump', 'camel',
     'setosa', 'versicolor', 'virginica', 'Chromium', 'HeadlessChrome', 'Chrome', 'IndexedDB', 'HTML', 'README', 'md', 'json', 'bin', 'py', 'train', 'torch', 'predict', 'index', 'html', 'demo', 'metadata', 'model', 'card', 'tf', 'min', 'LICENSE', 'tfjs', 'txt', 'group1', 'shard1of1',
-    'Space', 'Enter', 'Esc', 'Apache', 'japan', 'Windows', 'ES', 'layers', 'XOR', 'MLP', 'CNN', 'LeNet', 'Dense', 'Dropout', 'Flatten', 'Conv', 'MaxPooling', 'BatchNormalization', 'elu', 'selu', 'Li', 'R²', 'MSE', 'MAE', 'NaN', 'Inf', 'float32', 'float16', 'uint8', 'x1', 'x2', 'sha256', 'SHA',
+    'Space', 'Enter', 'Esc', 'Apache', 'torchrun', 'japan', 'Windows', 'ES', 'layers', 'XOR', 'MLP', 'CNN', 'LeNet', 'Dense', 'Dropout', 'Flatten', 'Conv', 'MaxPooling', 'BatchNormalization', 'elu', 'selu', 'Li', 'R²', 'MSE', 'MAE', 'NaN', 'Inf', 'float32', 'float16', 'uint8', 'x1', 'x2', 'sha256', 'SHA',
   ].map((w) => w.toLowerCase()),
 );
 
@@ -146,7 +146,7 @@ test('a first visit from a Chinese browser shows every view in Chinese; switchin
   console.log(`screenshots:\n${shots.join('\n')}`);
 });
 
-test('a GBK CSV with Chinese headers and categories uploads with the right names, trains, and its bundle shows them', async ({ page, context }) => {
+test('a GBK CSV with Chinese headers and categories uploads with the right names, trains, and its bundle shows them', async ({ page, context }, info) => {
   test.setTimeout(180_000);
   await openApp(page);
   await page.getByTestId('dataset-picker').selectOption('own-csv');
@@ -210,6 +210,7 @@ test('a GBK CSV with Chinese headers and categories uploads with the right names
   await numeric.fill('abc');
   await bundlePage.getByRole('button', { name: '预测' }).click();
   await expect(bundlePage.locator('#error')).toContainText('需要一个数字，而不是“abc”');
+  await bundlePage.screenshot({ path: info.outputPath('zh-bundle-demo.png'), fullPage: true });
   const names = [card.name, card.model.name, card.dataset.name, card.dataset.source, 'abc'];
   expect(await untranslated(bundlePage, names), 'English words in the exported demo page').toEqual([]);
   expect(dialogs).toEqual([]);
