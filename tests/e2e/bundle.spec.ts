@@ -249,10 +249,11 @@ async function openDemo(bundle: Bundle, webgl = false): Promise<{ page: Page; er
   return { page, errors };
 }
 
-/** Nothing injected: no <img>, only the bundle's two scripts, no console error. */
+/** Nothing injected: no <img>, only the bundle's two scripts (and the one JSON block of its texts), no console error. */
 async function closeDemo(demo: { page: Page; errors: string[] }): Promise<void> {
   expect(await demo.page.locator('img').count()).toBe(0);
-  expect(await demo.page.locator('script').evaluateAll((s) => s.map((e) => e.getAttribute('src')))).toEqual(['tf.min.js', 'demo.js']);
+  expect(await demo.page.locator('script:not([type="application/json"])').evaluateAll((s) => s.map((e) => e.getAttribute('src')))).toEqual(['tf.min.js', 'demo.js']);
+  expect(await demo.page.locator('script[type="application/json"]').evaluateAll((s) => s.map((e) => e.id))).toEqual(['texts']);
   expect(demo.errors).toEqual([]);
   await demo.page.close();
 }
