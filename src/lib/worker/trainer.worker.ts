@@ -297,6 +297,15 @@ const api = {
     injectBackendFailure: (options: { afterSteps: number }) => injectBackendFailure(options.afterSteps),
     /** Provokes a real failed allocation on the active backend, then recovers as a user's failure would. */
     breakBackend: () => guarded(async () => breakBackendForTest()),
+    /**
+     * Our WebGPU kernels (engine/kernels/webgpu): `check` compares them with the CPU backend, `time` measures them
+     * against TF.js's per shape class and records the faster (the bench's classes when `time` is true). Needs WebGPU active.
+     */
+    webgpuKernels: async (options: { check?: boolean; time?: boolean; explicit?: boolean; reps?: number; rounds?: number }) => {
+      const k = await import('../engine/kernels/webgpu/check');
+      const timing = options.time ? await k.timeWebGPUKernels({ ...k.BENCH_SHAPES, explicit: options.explicit, reps: options.reps, rounds: options.rounds }) : null;
+      return { check: options.check ? await k.checkWebGPUKernels() : null, timing };
+    },
   }),
 };
 

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { denseTrainingForwardWebGPU } from './webgpu/dense';
+import { denseClass, webgpuChoice } from './webgpu/select';
 
 /**
  * A Dense layer's training pass for backends whose matmul reads transposed operands in place (our WASM GEMM,
@@ -9,11 +11,17 @@ import * as tf from '@tensorflow/tfjs';
  * TF.js's own fused matmul refuses to fuse relu under a gradient tape (tfjs-core `shouldFuse`), so the layer
  * would run matmul, add and relu as three kernels, each a pass over the activations.
  *
+ * On WebGPU, TF.js's matmul programs also read transposed operands in place and fuse bias and activation; our
+ * WGSL pass (kernels/webgpu/dense.ts) runs instead where timing found it faster for the layer's shape class.
+ *
  * @param h [batch, in], no gradient taken when `hNeedsGrad` is false (the input batch)
  * @param w [in, out]; bias [out] or null; activation 'relu' or 'linear'
  * @returns [batch, out], owned by the caller's gradient scope
  */
 export function denseTrainingForward(h: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D | null, activation: 'relu' | 'linear', hNeedsGrad: boolean): tf.Tensor2D {
+  if (tf.getBackend() === 'webgpu' && webgpuChoice(denseClass(h.shape[0], w.shape[0], w.shape[1], activation, hNeedsGrad)) === 'ours') {
+    return denseTrainingForwardWebGPU(h, w, bias, activation, hNeedsGrad);
+  }
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const hh = (hNeedsGrad ? args.shift() : h) as tf.Tensor2D;

@@ -48,8 +48,9 @@ const matMulHidden = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
 export function trainingForward(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
   let h = x;
   let isInput = true;
-  // Our WASM matmul reads transposed operands in place and fuses bias and relu (kernels/dense.ts).
-  const own = ownMatMulActive();
+  // Our WASM matmul reads transposed operands in place and fuses bias and relu (kernels/dense.ts); so do TF.js's
+  // WebGPU matmul programs, and ours there where timed faster (kernels/webgpu/).
+  const own = ownMatMulActive() || tf.getBackend() === 'webgpu';
   for (const layer of model.layers) {
     const kind = layer.getClassName();
     if (kind === 'Flatten') {

@@ -1,6 +1,9 @@
 import { EngineError } from '../errors';
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_WASM_PLAIN, ADAM_WASM_SHARED } from '../kernels/adam-wasm';
+import { adamStepWebGPU } from '../kernels/webgpu/adam';
+import { webgpuBackend } from '../kernels/webgpu/device';
+import { adamClass, webgpuChoice } from '../kernels/webgpu/select';
 
 /**
  * Adam as TF.js computes it (tf.train.adam: same formulas, same float32 rounding, same bias correction
@@ -12,17 +15,20 @@ import { ADAM_WASM_PLAIN, ADAM_WASM_SHARED } from '../kernels/adam-wasm';
  * bookkeeping. Profiled in the training step at batch 128 on WASM, that was about a fifth of the step.
  * - WASM: one call per variable into a small SIMD kernel (kernels/adam.wat) that shares TF.js's heap.
  * - CPU backend: the same pass in JavaScript over its arrays.
+ * - WebGPU: one WGSL dispatch per variable (kernels/webgpu/adam.ts) where timing chose it for the variable's
+ *   size (kernels/webgpu/select.ts), else TF.js's kernels in TF.js's order on the same moments. |g|² is left
+ *   to the caller there (reading it back would stall the GPU queue every step).
  * - GPU backends, or WASM without SIMD: TF.js's own Adam.
  * The squared gradient norm comes out of the same pass. It is a drop-in `tf.AdamOptimizer` ('Adam' to
  * `getClassName`); results are bit-identical to TF.js's Adam (unit test).
  */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
-  /** WASM: moments as tensors on the heap (written in place by the kernel). CPU: Float32Arrays. */
+  /** WASM, WebGPU: moments as tensors (written in place by our kernels). CPU: Float32Arrays. */
   private moments: { m: tf.Tensor | Float32Array; v: tf.Tensor | Float32Array }[] = [];
   private accBeta1Value: number;
   private accBeta2Value: number;
   /** Decided at the first step. */
-  private mode: 'wasm' | 'js' | 'kernels' | null = null;
+  private mode: 'wasm' | 'js' | 'webgpu' | 'kernels' | null = null;
   /** |g|² summed over all variables in the last fused step (NaN when the last step was not fused). */
   lastGradSquared = NaN;
 
@@ -32,8 +38,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     this.accBeta2Value = Math.fround(beta2);
   }
 
-  /** How steps run: the WASM kernel, the JavaScript pass (CPU backend) or TF.js's kernels; null before the first. */
-  get path(): 'wasm' | 'js' | 'kernels' | null {
+  /** How steps run: the WASM kernel, the JavaScript pass (CPU backend), WebGPU (per variable) or TF.js's kernels; null before the first. */
+  get path(): 'wasm' | 'js' | 'webgpu' | 'kernels' | null {
     return this.mode;
   }
 
@@ -61,6 +67,10 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       const value = variables[i];
       const grad = variableGradients[names[i]];
       if (!grad) continue;
+      if (this.mode === 'webgpu') {
+        this.stepWebGPU(i, value, grad, c1, c2);
+        continue;
+      }
       // Always into a new tensor, never in place: the WASM backend caches XNNPACK operators with the weights
       // packed inside, keyed by the tensor, so weights changed in place would keep computing with old values.
       const next = allocateLike(value);
@@ -79,10 +89,32 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         next.dispose();
       }
     }
-    this.lastGradSquared = gradSquared;
+    this.lastGradSquared = this.mode === 'webgpu' ? NaN : gradSquared;
     this.accBeta1Value = f32(this.accBeta1Value * f32(beta1));
     this.accBeta2Value = f32(this.accBeta2Value * f32(beta2));
     this.incrementIterations();
+  }
+
+  /** One variable's step on WebGPU: our single pass, or TF.js's kernels (as tf.train.adam runs them) on the same moments. */
+  private stepWebGPU(i: number, value: tf.Variable, grad: tf.Tensor, c1: number, c2: number): void {
+    const state = (this.moments[i] ??= { m: tf.keep(tf.zerosLike(value)), v: tf.keep(tf.zerosLike(value)) });
+    const [m, v] = [state.m as tf.Tensor, state.v as tf.Tensor];
+    const backend = webgpuBackend();
+    if (backend && webgpuChoice(adamClass(value.size)) === 'ours') {
+      const next = adamStepWebGPU(backend, grad, value, m, v, { beta1: f32(this.beta1), oneMinusBeta1: f32(1 - this.beta1), beta2: f32(this.beta2), oneMinusBeta2: f32(1 - this.beta2), negLearningRate: f32(-this.learningRate), c1, c2, epsilon: f32(this.epsilon) });
+      value.assign(next);
+      next.dispose();
+      return;
+    }
+    const [nm, nv, next] = tf.tidy(() => {
+      const nm = tf.add(tf.mul(m, this.beta1), tf.mul(grad, 1 - this.beta1));
+      const nv = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(grad), 1 - this.beta2));
+      const step = tf.mul(tf.div(tf.div(nm, c1), tf.add(tf.sqrt(tf.div(nv, c2)), this.epsilon)), -this.learningRate);
+      return [nm, nv, tf.add(step, value)];
+    });
+    value.assign(next);
+    tf.dispose([m, v, next]);
+    this.moments[i] = { m: tf.keep(nm), v: tf.keep(nv) };
   }
 
   override dispose(): void {
@@ -100,11 +132,12 @@ export function isFusedAdam(optimizer: tf.Optimizer): optimizer is FusedAdamOpti
   return optimizer.constructor === FusedAdamOptimizer && (optimizer as FusedAdamOptimizer).isFused;
 }
 
-function chooseMode(tensors: (tf.Tensor | undefined)[]): 'wasm' | 'js' | 'kernels' {
+function chooseMode(tensors: (tf.Tensor | undefined)[]): 'wasm' | 'js' | 'webgpu' | 'kernels' {
   if (!tensors.every((t) => t && t.dtype === 'float32')) return 'kernels';
   const backend = tf.getBackend();
   if (backend === 'wasm') return adamKernel() ? 'wasm' : 'kernels';
   if (backend === 'cpu') return tensors.every((t) => cpuValues(t!) !== null) ? 'js' : 'kernels';
+  if (backend === 'webgpu') return webgpuBackend() ? 'webgpu' : 'kernels';
   return 'kernels';
 }
 

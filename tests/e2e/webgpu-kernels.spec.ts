@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test';
+import { openApp } from './helpers';
+import { callWorker } from './worker-call';
+
+/**
+ * Our WebGPU kernels (engine/kernels/webgpu: fused Adam, the fused Dense pass) on TF.js's WebGPU backend, which
+ * headless Chromium runs on SwiftShader here (docs/RUNTIME.md), against TF.js's CPU backend. WebGPU must start:
+ * the test fails, never skips, when it does not.
+ */
+interface Report {
+  adapter: string;
+  adam: { steps: number; relVsCpu: number; unequalVsTfjsWebgpu: number; maxAbsVsTfjsWebgpu: number; elements: number };
+  dense: { shape: string; relForward: number; relGrads: number; relTfjsForward: number; relTfjsGrads: number }[];
+  curve: { ours: number[]; cpu: number[]; maxRel: number };
+  tensors: { before: number; after: number; afterFirstStep: number; afterLastStep: number; stages: Record<string, number> };
+  ourDispatches: { adam: number; dense: number; curve: number };
+}
+
+test('fused Adam and the fused Dense pass on WebGPU agree with the CPU backend and leak no tensor', async ({ page }) => {
+  await openApp(page);
+  await page.getByTestId('backend-select').selectOption('webgpu');
+  await expect(page.getByTestId('backend-name')).toHaveAttribute('data-backend', 'webgpu', { timeout: 30_000 });
+  const { check: r } = await callWorker<{ check: Report }>(page, ['testHooks', 'webgpuKernels'], { check: true });
+  console.log(`adapter ${r.adapter}; Adam ${r.adam.steps} steps: rel. error vs CPU ${r.adam.relVsCpu.toExponential(2)}, vs TF.js's WebGPU Adam ${r.adam.unequalVsTfjsWebgpu}/${r.adam.elements} unequal (max |Δ| ${r.adam.maxAbsVsTfjsWebgpu.toExponential(2)})`);
+  for (const d of r.dense) console.log(`dense ${d.shape.padEnd(22)} ours: y ${d.relForward.toExponential(2)} grads ${d.relGrads.toExponential(2)} | TF.js's: y ${d.relTfjsForward.toExponential(2)} grads ${d.relTfjsGrads.toExponential(2)}`);
+  console.log(`loss curve (ours, WebGPU) ${r.curve.ours.map((l) => l.toFixed(5)).join(' ')}\nloss curve (CPU)          ${r.curve.cpu.map((l) => l.toFixed(5)).join(' ')}\nmax rel. ${r.curve.maxRel.toExponential(2)}; tensors ${JSON.stringify(r.tensors)}; our dispatches ${JSON.stringify(r.ourDispatches)}`);
+
+  // Our programs ran: one Adam dispatch per variable and step (4 variables), 3–4 per Dense forward and backward.
+  expect(r.ourDispatches.adam).toBe(4 * r.adam.steps);
+  expect(r.ourDispatches.dense).toBeGreaterThanOrEqual(3 * r.dense.length);
+  expect(r.ourDispatches.curve).toBeGreaterThan(0);
+
+  expect(r.adam.steps).toBeGreaterThanOrEqual(20);
+  expect(r.adam.relVsCpu).toBeLessThanOrEqual(1e-5);
+  expect(r.dense.length).toBeGreaterThanOrEqual(6);
+  for (const d of r.dense) {
+    expect(d.relForward, d.shape).toBeLessThanOrEqual(1e-5);
+    expect(d.relGrads, d.shape).toBeLessThanOrEqual(1e-5);
+  }
+  // A short training run: the same losses step by step, and falling.
+  expect(r.curve.ours).toHaveLength(r.curve.cpu.length);
+  expect(r.curve.maxRel).toBeLessThanOrEqual(1e-4);
+  expect(r.curve.ours.at(-1)!).toBeLessThan(r.curve.ours[0] * 0.9);
+  // No tensor left behind: flat across training steps, and the same count before and after the whole check.
+  expect(r.tensors.afterLastStep).toBe(r.tensors.afterFirstStep);
+  expect(r.tensors.after).toBe(r.tensors.before);
+});
