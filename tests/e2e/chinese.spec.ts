@@ -12,7 +12,7 @@ const FIXTURES = resolve(import.meta.dirname, '../fixtures');
  */
 const ALLOWED = new Set(
   [
-    'Descent', 'MNIST', 'Fashion', 'TF', 'js', 'TensorFlow', 'PyTorch', 'Keras', 'Python', 'ReLU', 'Adam', 'SGD', 'RMSprop', 'Nesterov',
+    'Descent', 'MNIST', 'Fashion', 'TF', 'js', 'TensorFlow', 'PyTorch', 'torchrun', 'Keras', 'Python', 'ReLU', 'Adam', 'SGD', 'RMSprop', 'Nesterov',
     'CSV', 'TSV', 'JSON', 'ZIP', 'zip', 'PNG', 'JPEG', 'WebGPU', 'WebGL', 'WebAssembly', 'WASM', 'SIMD', 'CPU', 'GPU', 'JavaScript', 'SwiftShader',
     'GB', 'MB', 'kB', 'KB', 'ms', 'UTF', 'GBK', 'GB18030', 'BOM', 'softmax', 'sigmoid', 'tanh', 'linear', 'one', 'hot', 'cycle', 'epoch', 'batch',
     'Iris', 'Wine', 'Breast', 'Cancer', 'Wisconsin', 'Diabetes', 'Digits', 'UCI', 'LeCun', 'Cortes', 'Burges', 'Zalando', 'Xiao', 'Rasul', 'Vollgraf', 'CC', 'BY', 'SA', 'MIT',
