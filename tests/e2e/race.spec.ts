@@ -48,12 +48,17 @@ test('a learning-rate race: three live curves, the too-large rate diverges alone
   await expect(page.getByTestId('train')).toBeEnabled();
 
   // The link opens the same race.
+  const params = await page.getByTestId('total-params').textContent();
   await page.getByTestId('race-share').click();
   const link = await page.getByTestId('race-link').inputValue();
   expect(link).toContain('race=learningRates');
   expect(link).toContain('data=gen-spiral');
 
-  expect(decodeURIComponent(link)).toContain('gen=1200:');
+  // The whole experiment travels with the contenders: the generator's settings, the model and the shared settings.
+  const query = new URLSearchParams(link.split('?')[1]);
+  expect(query.get('n')).toBe('1200');
+  expect(query.get('epochs')).toBe('5');
+  expect(query.get('layers') ?? query.get('preset')).toBeTruthy();
 
   await page.goto('./#/runs');
   const names = page.getByTestId('run-name');
@@ -67,6 +72,7 @@ test('a learning-rate race: three live curves, the too-large rate diverges alone
   await expect(page.getByTestId('race-contender')).toHaveCount(3);
   await expect(page.getByTestId('dataset-size')).toContainText(/1,?200 training/, { timeout: 60_000 });
   await expect(page.getByTestId('epochs')).toHaveValue('5');
+  await expect(page.getByTestId('total-params')).toHaveText(params!);
   await expect(page.getByTestId('race-start')).toBeEnabled({ timeout: 30_000 });
   expect(errors).toEqual([]);
 });

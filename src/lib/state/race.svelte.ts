@@ -7,9 +7,9 @@ import { Ema } from '../engine/train/ema';
 import type { EpochMetrics, TrainEvent } from '../engine/train/events';
 import { t, withLanguage } from '../i18n';
 import { describe } from '../i18n/engine-text';
-import { CATALOG } from '../engine/data/catalog';
 import { app } from './app.svelte';
-import { data } from './data.svelte';
+import { currentExperiment } from './experiment.svelte';
+import { encodeExperiment } from './experiment-link';
 import { newRunId, runName } from './run-names';
 import { router } from './router.svelte';
 import { Series } from './series';
@@ -248,51 +248,37 @@ export class RaceState {
 
   // ---- Links ----
 
-  /** The race as URL parameters: the contenders, the shared settings and the dataset. */
-  linkParams(dataChoice: string | null): URLSearchParams {
-    const s = app.settings;
-    const params = new URLSearchParams();
+  /**
+   * The race as URL parameters: the whole experiment (data with a generator's settings, the model, the loss, the
+   * shared settings and the seed, as "Copy link to this experiment" writes them; state/experiment-link.ts) plus
+   * the contenders. Null when the data cannot be linked (the user's own files).
+   */
+  linkParams(): URLSearchParams | null {
+    const e = currentExperiment();
+    if (!e) return null;
+    const params = encodeExperiment(e);
     params.set('race', this.preset);
     params.set('contenders', this.contenders.map((c) => [c.optimizer, formatRate(c.learningRate), c.batchSize, c.schedule === 'one-cycle' ? '1cycle' : 'const'].join(':')).join(','));
-    params.set('epochs', String(s.epochs));
-    params.set('seed', String(s.seed));
-    params.set('val', String(s.validationSplit));
-    if (dataChoice) params.set('data', dataChoice);
-    // A generated dataset is made again from its settings.
-    if (data.entry?.kind === 'generator') {
-      const g = data.generator;
-      params.set('gen', [g.count, g.noise, g.seed, g.classes].join(':'));
-    }
     return params;
   }
 
-  /** The address that opens this race (Train view, race mode open, ready to start). */
-  shareLink(dataChoice: string | null): string {
-    const params = this.linkParams(dataChoice);
-    // In the page's language, as other shared links.
-    this.link = withLanguage(`${location.origin}${location.pathname}#/train?${params.toString()}`);
+  /** The address that opens this race (Train view, race mode open, ready to start), in the page's language. */
+  shareLink(): string | null {
+    const params = this.linkParams();
+    this.link = params ? withLanguage(`${location.origin}${location.pathname}#/train?${params.toString()}`) : null;
     return this.link;
   }
 
-  /** A link's race: contenders and shared settings (a link that does not read as a race changes nothing). */
+  /**
+   * A link's race: the contenders (a link that does not read as a race changes nothing). The data, model and
+   * shared settings are the experiment's: state/experiment.svelte.ts reads them from the same link.
+   */
   readLink(params: URLSearchParams): boolean {
     const preset = params.get('race');
     const contenders = parseContenders(params.get('contenders') ?? '');
     if (!preset || !contenders) return false;
     this.preset = preset === 'custom' || (RACE_PRESETS as readonly string[]).includes(preset) ? (preset as RacePreset) : 'custom';
     this.contenders = contenders;
-    const epochs = Number(params.get('epochs'));
-    const seed = Number(params.get('seed'));
-    const val = Number(params.get('val'));
-    if (Number.isInteger(epochs) && epochs >= 1 && epochs <= 1000) app.settings.epochs = epochs;
-    if (Number.isInteger(seed)) app.settings.seed = seed;
-    if (params.has('val') && val >= 0 && val <= 0.5) app.settings.validationSplit = val;
-    // The picker loads the link's dataset when the engine starts (a built-in one or a generator).
-    const dataset = params.get('data');
-    const entry = CATALOG.find((e) => e.id === dataset);
-    if (entry) data.choice = entry.id;
-    const [count, noise, seedOfData, classes] = (params.get('gen') ?? '').split(':').map(Number);
-    if (entry?.kind === 'generator' && [count, noise, seedOfData, classes].every(Number.isFinite)) Object.assign(data.generator, { count, noise, seed: seedOfData, classes });
     this.open = true;
     return true;
   }
