@@ -34,12 +34,16 @@ for (const encoding of ['gzip', null] as const) {
     }
     await page.goto('./#/train');
     await expect(page.getByTestId('total-params')).toHaveText('101,770', { timeout: 60_000 });
-    const info = await callWorker<{ checksum: { of: string; files: { name: string; sha256: string }[] } }>(page, ['data', 'describe']);
-    expect(info.checksum.of).toBe('files');
+    // The files stream in: their checksum is known (and verified) once all four have arrived.
+    type Info = { checksum: { of: string; files: { name: string; sha256: string }[] } | null };
+    await expect.poll(async () => (await callWorker<Info>(page, ['data', 'describe'])).checksum?.of ?? null, { timeout: 60_000 }).toBe('files');
+    const info = (await callWorker<Info>(page, ['data', 'describe'])) as { checksum: NonNullable<Info['checksum']> };
     expect(info.checksum.files).toEqual([...SHIPPED.entries()].map(([name, sha256]) => ({ name, sha256 })).sort((a, b) => (a.name < b.name ? -1 : 1)));
     expect(encodings).toEqual(Array(4).fill(encoding ?? undefined));
-    // Unzipped by the transport, the page read the sums shipped with the data to name the files' own hashes.
-    expect(requested.some((p) => p.endsWith('/CONTENT-SHA256SUMS'))).toBe(encoding !== null);
+    // The page reads the sums shipped with the data: the worker verifies the files against them once all have
+    // arrived, and, when the transport unzipped them, names the files' own hashes from them.
+    expect(requested.some((p) => p.endsWith('/SHA256SUMS'))).toBe(true);
+    expect(requested.some((p) => p.endsWith('/CONTENT-SHA256SUMS'))).toBe(true);
     await context.close();
   });
 }

@@ -14,6 +14,12 @@ export const dataMessages = {
     regression: (name: string) => `${name} (regression)`,
     loadingFile: (name: string) => `Reading ${name}…`,
     decoding: 'Decoding and resizing the images…',
+    /** A built-in dataset streaming in: how much has arrived (training can start on the first block). */
+    arrival: {
+      arrived: (n: number, total: number, pct: number) => `Arrived ${n.toLocaleString('en')} / ${total.toLocaleString('en')} training examples (${pct}%)`,
+      testFiles: 'Training data complete; the test files are arriving…',
+      note: 'Training can start now, on the examples already here. Validation, the test evaluation, Auto, the range test and races wait until all data has arrived.',
+    },
     generators: { spiral: 'Spiral', circles: 'Circles', xor: 'XOR', gaussian: 'Gaussian clusters', linear: 'Noisy line (regression)' },
     generator: { size: 'Points', noise: 'Noise', seed: 'Seed', classes: 'Classes', generate: 'Generate' },
     csv: {

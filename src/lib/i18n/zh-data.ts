@@ -14,6 +14,11 @@ export const zhDataMessages: typeof dataMessages = {
     regression: (name: string) => `${name}（回归）`,
     loadingFile: (name: string) => `正在读取 ${name}…`,
     decoding: '正在解码并缩放图像…',
+    arrival: {
+      arrived: (n: number, total: number, pct: number) => `已到达 ${n.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')} 个训练样本（${pct}%）`,
+      testFiles: '训练数据已全部到达，测试集文件正在传输…',
+      note: '现在即可开始训练，先用已到达的样本。验证、测试集评估、自动调参、学习率范围测试和竞速会等到全部数据到达后进行。',
+    },
     generators: { spiral: '螺旋', circles: '同心圆', xor: '异或（XOR）', gaussian: '高斯簇', linear: '带噪直线（回归）' },
     generator: { size: '点数', noise: '噪声', seed: '随机种子', classes: '类别数', generate: '生成' },
     csv: {

@@ -1,6 +1,7 @@
 import type { ShippedHashes } from '../engine/data/checksum';
+import { DataError } from '../engine/data/errors';
 import { IDX_FILE_NAMES, type IdxFiles } from '../engine/data/mnist';
-import { fetchBytes, fetchFile, fetchJson } from './fetch-files';
+import { fetchBytes, fetchFile, fetchJson, streamFile } from './fetch-files';
 
 /** A built-in dataset folder's manifest.json: each file's size as shipped and unzipped. */
 interface DataManifest {
@@ -25,6 +26,67 @@ async function shippedSums(dir: string): Promise<{ files: Map<string, string>; c
   const text = async (name: string) => new TextDecoder().decode(await fetchBytes(`${dir}${name}`));
   const [files, contents] = await Promise.all([text('SHA256SUMS'), text('CONTENT-SHA256SUMS')]);
   return { files: parseSums(files), contents: parseSums(contents) };
+}
+
+/** Where the chunks of a streaming built-in dataset go (the worker's session); `started` once it can train. */
+export interface IdxStreamSink {
+  chunk(file: keyof IdxFiles, bytes: Uint8Array): Promise<{ started: boolean }>;
+  end(file: keyof IdxFiles, shipped?: ShippedHashes): Promise<{ started: boolean }>;
+}
+
+/** The order the files stream in: the training labels (small, needed by every example), the training images, the test files. */
+export const STREAM_ORDER: readonly (keyof IdxFiles)[] = ['trainLabels', 'trainImages', 'testLabels', 'testImages'];
+
+/**
+ * Streams the four idx files of a built-in dataset under `<base>data/<id>/` to `sink`, one file after the other in
+ * `STREAM_ORDER`, chunk by chunk as the network delivers them (the worker unzips and parses them as they come, so
+ * training starts on the first block). Each file's end carries what the folder's sums say of it (SHA256SUMS,
+ * CONTENT-SHA256SUMS), which the worker verifies once all have arrived. `onProgress`: percent of all bytes received.
+ * A file that cannot be fetched in full throws `data.streamFailed`; the sink's own errors (a damaged file) pass as
+ * they are; an abort (`signal`) throws the AbortError.
+ */
+export async function streamIdxFiles(id: string, sink: IdxStreamSink, options: { base?: string; signal?: AbortSignal; onProgress?: (percent: number) => void } = {}): Promise<void> {
+  const dir = `${options.base ?? ''}data/${id}/`;
+  let sizes: DataManifest['files'] | null = null;
+  void fetchJson<DataManifest>(`${dir}manifest.json`).then((m) => (sizes = m.files), () => null);
+  const sums = shippedSums(dir).catch(() => null);
+  let got = 0;
+  let encoded: boolean | null = null;
+  const report = () => {
+    if (!sizes || !options.onProgress) return;
+    const total = STREAM_ORDER.reduce((n, key) => {
+      const size = sizes![IDX_FILE_NAMES[key]];
+      return n + ((encoded ? size?.contentBytes : size?.bytes) ?? NaN);
+    }, 0);
+    if (total > 0) options.onProgress(Math.min(100, Math.round((100 * got) / total)));
+  };
+  for (const key of STREAM_ORDER) {
+    const name = IDX_FILE_NAMES[key];
+    let sinkError: unknown = null;
+    try {
+      await streamFile(
+        `${dir}${name}`,
+        async (chunk, transportEncoded) => {
+          encoded = transportEncoded;
+          got += chunk.length;
+          report();
+          try {
+            await sink.chunk(key, chunk);
+          } catch (err) {
+            sinkError = err;
+            throw err;
+          }
+        },
+        options.signal,
+      );
+    } catch (err) {
+      if (err === sinkError || (err as Error)?.name === 'AbortError') throw err;
+      throw new DataError('data.streamFailed', { file: name, detail: err instanceof Error ? err.message : String(err) });
+    }
+    const listed = await sums;
+    const sha256 = listed?.files.get(name);
+    await sink.end(key, sha256 ? { sha256, contentSha256: listed?.contents.get(name) } : undefined);
+  }
 }
 
 /**

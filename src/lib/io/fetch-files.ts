@@ -29,6 +29,48 @@ async function keepForOffline(url: string, bytes: ArrayBuffer, contentType: stri
 }
 
 /**
+ * Reads a data file's body chunk by chunk (a built-in dataset streaming in): `onChunk` gets each chunk as received
+ * (its own buffer, safe to transfer) and may be async (the next read waits for it). Returns whether the transport
+ * unzipped the body (`Content-Encoding`), and keeps the file for offline use like `fetchFile`.
+ */
+export async function streamFile(url: string, onChunk: (chunk: Uint8Array, encoded: boolean) => Promise<void> | void, signal?: AbortSignal): Promise<{ encoded: boolean }> {
+  const response = await fetch(url, { signal });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
+  const encoded = Boolean(response.headers.get('content-encoding'));
+  const keep = needsOfflineCopy(url) ? ([] as Uint8Array[]) : null;
+  if (!response.body) {
+    const all = new Uint8Array(await response.arrayBuffer());
+    keep?.push(all.slice());
+    await onChunk(all, encoded);
+  } else {
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const own = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength ? value : value.slice();
+      keep?.push(own.slice());
+      await onChunk(own, encoded);
+    }
+  }
+  if (keep) {
+    const bytes = new Uint8Array(keep.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of keep) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    await keepForOffline(url, bytes.buffer, response.headers.get('content-type')).catch(() => {});
+  }
+  return { encoded };
+}
+
+/** True when `keepForOffline` would store this file (no service worker controls the page yet). */
+function needsOfflineCopy(url: string): boolean {
+  if (typeof caches === 'undefined' || typeof navigator === 'undefined' || navigator.serviceWorker?.controller) return false;
+  return /\/data\//.test(new URL(url, (globalThis as { location?: { href: string } }).location?.href).pathname);
+}
+
+/**
  * Fetches a static file as bytes, reporting received bytes (built-in datasets under `data/`). `total` is the
  * Content-Length, or 0 when the server sent a Content-Encoding (the length is then that of the encoded body, while
  * `received` counts decoded bytes: `encoded` says so).

@@ -144,7 +144,7 @@ export class AppState {
 
   get ready(): boolean {
     const s = this.session;
-    return this.backend !== null && s.dataset !== null && s.plan !== null && s.loading === null && s.busy === null && !this.backendStarting;
+    return this.backend !== null && s.dataset !== null && s.plan !== null && s.loading === null && s.busy === null && !this.backendStarting && !s.arrival?.failed;
   }
 
   /** Two input features and classes: the data the decision boundary can show. */
@@ -172,6 +172,12 @@ export class AppState {
   /** What the engine's first start loads (App sets it: the data picker's choice). */
   initialLoad: () => Promise<void> = async () => {};
   private started: Promise<void> | null = null;
+  private engineStart: Promise<void> | null = null;
+
+  /** Resolves once the engine's first start (the backend) has ended, so a model can be built. */
+  engineReady(): Promise<void> {
+    return this.engineStart ?? Promise.resolve();
+  }
 
   /**
    * Starts the engine once and mirrors the worker's session, then `initialLoad` loads the data and model. The
@@ -181,8 +187,9 @@ export class AppState {
   start(): Promise<void> {
     this.started ??= (async () => {
       await this.client.api.session.subscribe(Comlink.proxy((s: SessionSnapshot) => this.mirror(s)));
-      await this.engine.start();
-      await this.initialLoad();
+      // The data starts arriving while the backend starts; a load waits for the backend before it fits the model.
+      this.engineStart = this.engine.start();
+      await Promise.all([this.engineStart, this.initialLoad()]);
       await this.engine.pickFastest();
       // Offline, the Train view needs the engine's files: the service worker keeps them from now on.
       void cacheEngineFiles().catch(() => {});

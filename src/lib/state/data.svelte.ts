@@ -1,12 +1,12 @@
 import * as Comlink from 'comlink';
-import { toEngineMessage } from '../engine/errors';
+import { EngineError, toEngineMessage } from '../engine/errors';
 import { CATALOG, type CatalogEntry, type TableMeta } from '../engine/data/catalog';
 import { defaultClasses, type SyntheticKind, type SyntheticOptions } from '../engine/data/synthetic';
 import type { LoadResult } from '../engine/data/workshop';
 import { PLAYGROUND_CONFIG } from '../engine/models/playground';
 import { DEFAULT_CONFIG } from '../engine/train/config';
 import { t } from '../i18n';
-import { fetchIdxFiles } from '../io/builtin-data';
+import { streamIdxFiles, type IdxStreamSink } from '../io/builtin-data';
 import { fetchBytes, fetchJson } from '../io/fetch-files';
 import { readWithLimit } from '../io/user-files';
 import { app } from './app.svelte';
@@ -33,6 +33,8 @@ export class DataState {
   readonly csv = new CsvForm();
   readonly images = new ImageForm();
   private tableMeta?: Promise<Record<string, TableMeta>>;
+  /** Ends the fetch of a built-in dataset still streaming in (another choice replaces it). */
+  private streaming: AbortController | null = null;
 
   get entry(): CatalogEntry | undefined {
     return CATALOG.find((e) => e.id === this.choice);
@@ -42,6 +44,8 @@ export class DataState {
   async select(choice: DataChoice): Promise<void> {
     this.choice = choice;
     this.error = null;
+    this.streaming?.abort();
+    this.streaming = null;
     this.notes = [];
     const entry = this.entry;
     if (!entry) return;
@@ -134,19 +138,77 @@ export class DataState {
     await this.use(notes);
   }
 
+  /**
+   * A built-in idx dataset streams in: the page fetches its files and passes each chunk to the worker, which unzips
+   * and parses them as they come. The dataset is used (the editor fits its model, Train is offered) as soon as the
+   * first block of training examples is in; the rest arrives in the background, and the card shows how much has
+   * (the session's `arrival`). If the rest fails to arrive, the card says why and a run waiting on it stops.
+   * Another choice detaches the stream from the worker, but its files are still fetched to the end, so that the
+   * browser keeps them for offline use (the service worker, or `streamFile` on a first visit).
+   */
   private async loadIdx(entry: Extract<CatalogEntry, { kind: 'idx' }>, ticket: number): Promise<void> {
+    const detach = new AbortController();
+    this.streaming = detach;
+    const detached = () => detach.signal.aborted;
     app.datasetLoading = 0;
+    let started = () => {};
+    const first = new Promise<void>((resolve) => (started = resolve));
+    const api = app.api.data;
+    /** Passes a chunk or a file's end on, unless detached; a later choice in the worker detaches too. */
+    const pass = async (call: () => Promise<{ started: boolean }>) => {
+      if (detached()) return { started: false };
+      try {
+        const progress = await call();
+        if (progress.started) started();
+        return progress;
+      } catch (err) {
+        if (toEngineMessage(err).code !== 'session.superseded') throw err;
+        detach.abort();
+        return { started: false };
+      }
+    };
+    const sink: IdxStreamSink = {
+      chunk: (file, bytes) => {
+        const buffer = bytes.buffer as ArrayBuffer;
+        return pass(() => api.streamChunk(Comlink.transfer({ ticket, file, bytes: buffer }, [buffer])));
+      },
+      end: (file, shipped) => pass(() => api.streamEnd({ ticket, file, shipped })),
+    };
+    await api.streamBegin({ ticket, info: entry.info });
+    const done = streamIdxFiles(entry.dir.replace(/^data\//, ''), sink, {
+      onProgress: (pct) => {
+        if (app.datasetLoading !== null && !detached()) app.datasetLoading = pct;
+      },
+    });
     try {
-      const { files, buffers, transport } = await fetchIdxFiles(entry.dir.replace(/^data\//, ''), '', (pct) => (app.datasetLoading = pct));
-      await app.api.data.loadIdx(Comlink.transfer({ ticket, files, info: entry.info, transport }, buffers));
-      await this.use();
+      await Promise.race([first, done]);
     } finally {
-      app.datasetLoading = null;
+      if (this.streaming === detach) app.datasetLoading = null;
     }
+    // Another choice came first: this load ends quietly.
+    if (detached()) throw new EngineError('session.superseded', {});
+    // The rest arrives in the background: a failure is said in the card, and the worker stops whatever waits on it.
+    void done.then(
+      async () => {
+        if (!detached()) await app.sync();
+      },
+      async (err) => {
+        if (detached()) return;
+        const message = toEngineMessage(err);
+        if (message.code === 'data.streamFailed') {
+          const { file, detail } = message.params as { file: string; detail: string };
+          await api.streamFail({ ticket, file, detail }).catch(() => {});
+        }
+        this.error = errorMessage(err);
+        await app.sync().catch(() => {});
+      },
+    );
+    await this.use();
   }
 
   /** A dataset was loaded: the page catches up with the session, shows this load's notes, and the editor fits the model to the data. */
   private async use(notes: LoadResult['notes'] = []): Promise<void> {
+    await app.engineReady();
     await app.sync();
     evaluation.clear();
     this.notes = notes;
