@@ -131,5 +131,37 @@ async function tuneRun(data: BenchData, auto: boolean, base: Partial<TrainConfig
   };
 }
 
-Object.assign(window, { descentBench: { throughput, fullRun, tuneRun, profile } });
+/** Rounds of the MLP comparison: as many as the kernel timing's, at most 3 (each is three 4.5 s runs). */
+const rounds_ = (rounds?: number) => Math.max(1, Math.min(3, rounds ?? 3));
+
+/**
+ * Our WebGPU kernels against TF.js's, per shape class (engine/kernels/webgpu/timing.ts), on a fresh worker forced
+ * to WebGPU with MNIST loaded; also TF.js's Dense pass with its transposes materialised (the path before); then the
+ * classic MLP's training loop three ways. Null rows: WebGPU did not start.
+ */
+
+async function webgpuKernels(reps?: number, rounds?: number, batchSizes: number[] = [32, 128], measureMs = 3000) {
+  const info = await setup('webgpu');
+  if (info.name !== 'webgpu') return { backend: info.name, detail: info.detail, rows: null, mlp: null };
+  const { timing } = await client.api.testHooks.webgpuKernels({ time: true, explicit: true, reps, rounds });
+  // The classic MLP's training loop with every class on TF.js's kernels, on ours, and as measured (the table
+  // above), rounds alternating; every round's samples/s is kept.
+  const spec = specOf('mlp');
+  const mlp = [];
+  for (const batchSize of batchSizes) {
+    const runs: Record<'tfjs' | 'ours' | 'measured', number[]> = { tfjs: [], ours: [], measured: [] };
+    for (let round = 0; round < rounds_(rounds); round++) {
+      for (const mode of ['tfjs', 'ours', 'measured'] as const) {
+        await client.api.testHooks.webgpuKernels({ force: mode === 'measured' ? null : mode });
+        const r = await client.api.bench.throughput({ spec, config: { ...DEFAULT_CONFIG, batchSize }, warmupMs: 1500, measureMs });
+        runs[mode].push(r.samplesPerSec);
+      }
+    }
+    mlp.push({ batchSize, runs });
+  }
+  await client.api.testHooks.webgpuKernels({ force: null });
+  return { backend: info.name, detail: info.detail, rows: timing, mlp };
+}
+
+Object.assign(window, { descentBench: { throughput, fullRun, tuneRun, profile, webgpuKernels } });
 document.title = 'Descent benchmark: ready';

@@ -1,4 +1,4 @@
-// npm run bench [-- quick | page | tune | lenet | kernels | race] [-- no-build] (BENCH_DIST, BENCH_PORT: build folder and port): trains in headless Chromium through the app's own worker and prints a table.
+// npm run bench [-- quick | page | tune | lenet | kernels | webgpu-kernels | race] [-- no-build] (BENCH_DIST, BENCH_PORT: build folder and port): trains in headless Chromium through the app's own worker and prints a table.
 // Writes bench/results.json. A benchmark, not a test: numbers depend on the machine.
 import { spawn, execSync } from 'node:child_process';
 import { writeFileSync, existsSync } from 'node:fs';
@@ -192,6 +192,38 @@ if (args.has('kernels')) {
   try {
     const r = await kernelsBench(browser, Number(process.env.ROUNDS ?? 3));
     writeFileSync(new URL('./results-kernels.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), ...r }, null, 2));
+  } finally {
+    await browser.close();
+    try {
+      process.kill(-server.pid);
+    } catch {}
+  }
+  process.exit(0);
+}
+
+// `npm run bench -- webgpu-kernels`: our WebGPU kernels (fused Adam, the fused Dense pass) against TF.js's, per
+// shape class. On a software adapter (SwiftShader) the numbers say little about a real GPU.
+if (args.has('webgpu-kernels')) {
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  try {
+    const page = await benchPage(browser);
+    const r = await page.evaluate((a) => window.descentBench.webgpuKernels(...a), [Number(process.env.REPS ?? 5), Number(process.env.ROUNDS ?? 5)]);
+    if (!r.rows) {
+      console.log(`WebGPU did not start (${r.backend}: ${r.detail ?? ''})`);
+    } else {
+      console.log(`\nOur WebGPU kernels vs TF.js's (${r.detail ?? 'webgpu'}): ms per call, best of ${process.env.ROUNDS ?? 5} alternating rounds; Dense = one forward + backward of the layer, Adam = one step of a variable`);
+      console.log("shape class                     | ours ms | TF.js's ms | TF.js's / ours | transposes materialised ms | used");
+      for (const row of r.rows) {
+        console.log(`${row.shapeClass.padEnd(31)} | ${row.oursMs.toFixed(2).padStart(7)} | ${row.tfjsMs.toFixed(2).padStart(10)} | ${(row.tfjsMs / row.oursMs).toFixed(2).padStart(14)} | ${row.explicitMs === undefined ? '–'.padStart(26) : row.explicitMs.toFixed(2).padStart(26)} | ${row.choice}`);
+      }
+      const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      console.log("\nClassic MLP, our training loop on WebGPU, samples/s (median of alternating rounds; every round in brackets)");
+      console.log("batch | TF.js's kernels       | ours everywhere       | as measured above     | ours / TF.js's | measured / TF.js's");
+      const cell = (xs) => `${fmt(median(xs))} (${xs.map(fmt).join(', ')})`.padEnd(21);
+      for (const m of r.mlp) console.log(`${String(m.batchSize).padStart(5)} | ${cell(m.runs.tfjs)} | ${cell(m.runs.ours)} | ${cell(m.runs.measured)} | ${(median(m.runs.ours) / median(m.runs.tfjs)).toFixed(2).padStart(14)} | ${(median(m.runs.measured) / median(m.runs.tfjs)).toFixed(2)}`);
+    }
+    writeFileSync(new URL('./results-webgpu-kernels.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), ...r }, null, 2));
   } finally {
     await browser.close();
     try {

@@ -299,10 +299,12 @@ const api = {
     breakBackend: () => guarded(async () => breakBackendForTest()),
     /**
      * Our WebGPU kernels (engine/kernels/webgpu): `check` compares them with the CPU backend, `time` measures them
-     * against TF.js's per shape class and records the faster (the bench's classes when `time` is true). Needs WebGPU active.
+     * against TF.js's per shape class and records the faster (the bench's classes), `force` makes every class run one
+     * of them (null: the measured table again). Needs WebGPU active.
      */
-    webgpuKernels: async (options: { check?: boolean; time?: boolean; explicit?: boolean; reps?: number; rounds?: number }) => {
+    webgpuKernels: async (options: { check?: boolean; time?: boolean; explicit?: boolean; reps?: number; rounds?: number; force?: 'ours' | 'tfjs' | null }) => {
       const k = await import('../engine/kernels/webgpu/check');
+      if (options.force !== undefined) k.forceWebGPUChoice(options.force);
       const timing = options.time ? await k.timeWebGPUKernels({ ...k.BENCH_SHAPES, explicit: options.explicit, reps: options.reps, rounds: options.rounds }) : null;
       return { check: options.check ? await k.checkWebGPUKernels() : null, timing };
     },

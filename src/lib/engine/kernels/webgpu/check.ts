@@ -203,4 +203,4 @@ export const BENCH_SHAPES: { dense: DenseShape[]; adamSizes: number[] } = {
   adamSizes: [10, 128, 1280, 100_352],
 };
 
-export { timeWebGPUKernels, type TimingRow };
+export { forceWebGPUChoice, timeWebGPUKernels, type TimingRow };
