@@ -19,7 +19,7 @@ import { denseClass, webgpuChoice } from './webgpu/select';
  * @returns [batch, out], owned by the caller's gradient scope
  */
 export function denseTrainingForward(h: tf.Tensor2D, w: tf.Tensor2D, bias: tf.Tensor1D | null, activation: 'relu' | 'linear', hNeedsGrad: boolean): tf.Tensor2D {
-  if (tf.getBackend() === 'webgpu' && webgpuChoice(denseClass(h.shape[0], w.shape[0], w.shape[1], activation, hNeedsGrad)) === 'ours') {
+  if (tf.getBackend() === 'webgpu' && h.size > 0 && w.size > 0 && webgpuChoice(denseClass(h.shape[0], w.shape[0], w.shape[1], activation, hNeedsGrad)) === 'ours') {
     return denseTrainingForwardWebGPU(h, w, bias, activation, hNeedsGrad);
   }
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

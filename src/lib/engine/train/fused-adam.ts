@@ -100,7 +100,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     const state = (this.moments[i] ??= { m: tf.keep(tf.zerosLike(value)), v: tf.keep(tf.zerosLike(value)) });
     const [m, v] = [state.m as tf.Tensor, state.v as tf.Tensor];
     const backend = webgpuBackend();
-    if (backend && webgpuChoice(adamClass(value.size)) === 'ours') {
+    // (WebGPU cannot bind an empty buffer: an empty variable takes TF.js's kernels.)
+    if (backend && value.size > 0 && webgpuChoice(adamClass(value.size)) === 'ours') {
       const next = adamStepWebGPU(backend, grad, value, m, v, { beta1: f32(this.beta1), oneMinusBeta1: f32(1 - this.beta1), beta2: f32(this.beta2), oneMinusBeta2: f32(1 - this.beta2), negLearningRate: f32(-this.learningRate), c1, c2, epsilon: f32(this.epsilon) });
       value.assign(next);
       next.dispose();

@@ -14,12 +14,13 @@ import { timeWebGPUKernels, type DenseShape, type TimingRow } from './timing';
  */
 export interface WebGPUCheckReport {
   adapter: string;
-  adam: { steps: number; relVsCpu: number; unequalVsTfjsWebgpu: number; maxAbsVsTfjsWebgpu: number; elements: number };
+  /** relFallbackVsCpu: FusedAdamOptimizer on WebGPU with TF.js's kernels chosen (its fallback). */
+  adam: { steps: number; relVsCpu: number; relFallbackVsCpu: number; unequalVsTfjsWebgpu: number; maxAbsVsTfjsWebgpu: number; elements: number };
   dense: { shape: string; relForward: number; relGrads: number; relTfjsForward: number; relTfjsGrads: number }[];
   curve: { ours: number[]; cpu: number[]; maxRel: number };
   tensors: { before: number; after: number; afterFirstStep: number; afterLastStep: number; stages: Record<string, number> };
-  /** Dispatches of our WGSL programs during the check (0 would mean our kernels never ran). */
-  ourDispatches: { adam: number; dense: number; curve: number };
+  /** Dispatches of our WGSL programs during the check (0 would mean our kernels never ran); `tfjs`: while TF.js's were chosen (must be 0). */
+  ourDispatches: { adam: number; dense: number; curve: number; tfjs: number };
 }
 
 /** Deterministic values in [-1, 1) (a 32-bit LCG), the same on every backend. */
@@ -147,7 +148,7 @@ export async function checkWebGPUKernels(): Promise<WebGPUCheckReport> {
   forceWebGPUChoice('ours');
   try {
     const stages: Record<string, number> = {};
-    const dispatches = { adam: 0, dense: 0, curve: 0 };
+    const dispatches = { adam: 0, dense: 0, curve: 0, tfjs: 0 };
     let mark = ourDispatchCount();
     const counted = (part: keyof typeof dispatches) => {
       dispatches[part] += ourDispatchCount() - mark;
@@ -158,6 +159,10 @@ export async function checkWebGPUKernels(): Promise<WebGPUCheckReport> {
     counted('adam');
     const adamTfjs = await adamRun(() => tf.train.adam(0.01, 0.9, 0.999, 1e-7));
     stages.adamTfjs = tf.memory().numTensors;
+    forceWebGPUChoice('tfjs');
+    const adamFusedTfjs = await adamRun(() => new FusedAdamOptimizer(0.01, 0.9, 0.999, 1e-7));
+    counted('tfjs');
+    forceWebGPUChoice('ours');
     const adamCpu = await onBackend('cpu', () => adamRun(() => tf.train.adam(0.01, 0.9, 0.999, 1e-7)));
     stages.adamCpu = tf.memory().numTensors;
     mark = ourDispatchCount();
@@ -165,7 +170,7 @@ export async function checkWebGPUKernels(): Promise<WebGPUCheckReport> {
     let maxAbs = 0;
     let elements = 0;
     adamOurs.forEach((a, i) => a.forEach((x, k) => ((unequal += x === adamTfjs[i][k] ? 0 : 1), (maxAbs = Math.max(maxAbs, Math.abs(x - adamTfjs[i][k]))), elements++)));
-    const adam = { steps: ADAM_STEPS, relVsCpu: Math.max(...adamOurs.map((a, i) => relError(a, adamCpu[i]))), unequalVsTfjsWebgpu: unequal, maxAbsVsTfjsWebgpu: maxAbs, elements };
+    const adam = { steps: ADAM_STEPS, relVsCpu: Math.max(...adamOurs.map((a, i) => relError(a, adamCpu[i]))), relFallbackVsCpu: Math.max(...adamFusedTfjs.map((a, i) => relError(a, adamCpu[i]))), unequalVsTfjsWebgpu: unequal, maxAbsVsTfjsWebgpu: maxAbs, elements };
 
     const dense: WebGPUCheckReport['dense'] = [];
     for (const s of DENSE_SHAPES) {
@@ -173,6 +178,7 @@ export async function checkWebGPUKernels(): Promise<WebGPUCheckReport> {
       counted('dense');
       forceWebGPUChoice('tfjs');
       const tfjs = await denseRun(s, false);
+      counted('tfjs');
       forceWebGPUChoice('ours');
       const cpu = await onBackend('cpu', () => denseRun(s, true));
       const grads = (r: { grads: Float32Array[] }) => Math.max(...r.grads.map((g, i) => relError(g, cpu.grads[i])));

@@ -98,8 +98,13 @@ export function foldGroups(groups: number): [number, number] {
  * submitted defers the release of its buffer (as TF.js does for its own programs).
  */
 export function dispatch(backend: WebGpuBackendLike, p: PipelineLike, tensors: tf.TensorInfo[], uniforms: { type: 'float32' | 'uint32'; data: number[] }[], groups: [number, number, number]): void {
-  const entries = tensors.map((t, i) => ({ binding: i, resource: { buffer: bufferOf(backend, t) } }));
-  entries.push({ binding: tensors.length, resource: backend.makeUniforms(uniforms) as unknown as { buffer: GpuBufferLike | null } });
+  const entries = tensors.map((t, i) => {
+    const buffer = bufferOf(backend, t);
+    // A bad binding would not throw here: WebGPU would drop the dispatch and report it asynchronously.
+    if (!buffer || buffer.size === 0) throw new Error(`WebGPU kernel: tensor ${i} (${t.dtype} [${t.shape}]) has no GPU buffer to bind`);
+    return { binding: i, resource: { buffer } };
+  });
+  entries.push({ binding: tensors.length, resource: backend.makeUniforms(uniforms) as unknown as { buffer: GpuBufferLike } });
   const bindGroup = backend.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
   for (const t of tensors) backend.commandQueueOwnedIds.add(t.dataId);
   backend.ensureCommandEncoderReady();
