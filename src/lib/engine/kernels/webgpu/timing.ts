@@ -47,6 +47,9 @@ async function timeAll(contenders: (() => tf.Tensor[])[], reps: number, rounds: 
   return best;
 }
 
+/** Ours only when at least 5% faster: a near tie (within the rounds' noise) keeps TF.js's, the default. */
+const faster = (oursMs: number, tfjsMs: number): KernelChoice => (oursMs < 0.95 * tfjsMs ? 'ours' : 'tfjs');
+
 /** forward.ts's path before WebGPU kernels: matmuls with the transposes materialised, bias and relu apart. */
 function explicitDense(h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, relu: boolean): tf.Tensor2D {
   const mm = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -86,7 +89,7 @@ export async function timeWebGPUKernels(options: { dense?: DenseShape[]; adamSiz
       const [oursMs, tfjsMs, explicitMs] = await timeAll(contenders, reps, rounds);
       forceWebGPUChoice(null);
       const shapeClass = denseClass(s.batch, s.inputs, s.units, s.activation, s.hNeedsGrad);
-      const choice: KernelChoice = oursMs < tfjsMs ? 'ours' : 'tfjs';
+      const choice = faster(oursMs, tfjsMs);
       setWebGPUChoice(shapeClass, choice);
       rows.push({ shapeClass, oursMs, tfjsMs, ...(explicitMs !== undefined ? { explicitMs } : {}), choice });
       tf.dispose([h, w, b, dy]);
@@ -111,7 +114,7 @@ export async function timeWebGPUKernels(options: { dense?: DenseShape[]; adamSiz
         optimizers.forEach((o) => o.dispose());
       }
       const shapeClass = adamClass(n);
-      const choice: KernelChoice = oursMs < tfjsMs ? 'ours' : 'tfjs';
+      const choice = faster(oursMs, tfjsMs);
       setWebGPUChoice(shapeClass, choice);
       rows.push({ shapeClass, oursMs, tfjsMs, choice });
       tf.dispose([w, g]);
