@@ -62,7 +62,7 @@ export async function streamIdxFiles(id: string, sink: IdxStreamSink, options: {
   };
   for (const key of STREAM_ORDER) {
     const name = IDX_FILE_NAMES[key];
-    let sinkError: unknown = null;
+    const sender = new ChunkSender((chunk) => sink.chunk(key, chunk));
     try {
       await streamFile(
         `${dir}${name}`,
@@ -70,22 +70,80 @@ export async function streamIdxFiles(id: string, sink: IdxStreamSink, options: {
           encoded = transportEncoded;
           got += chunk.length;
           report();
-          try {
-            await sink.chunk(key, chunk);
-          } catch (err) {
-            sinkError = err;
-            throw err;
-          }
+          await sender.add(chunk);
         },
         options.signal,
       );
     } catch (err) {
-      if (err === sinkError || (err as Error)?.name === 'AbortError') throw err;
+      if (sender.failed(err) || (err as Error)?.name === 'AbortError') throw err;
       throw new DataError('data.streamFailed', { file: name, detail: err instanceof Error ? err.message : String(err) });
     }
+    await sender.flush();
     const listed = await sums;
     const sha256 = listed?.files.get(name);
     await sink.end(key, sha256 ? { sha256, contentSha256: listed?.contents.get(name) } : undefined);
+  }
+}
+
+/**
+ * Sends a file's chunks on in pieces of at least `SEND_BYTES` (a network chunk is often a few KB: one message each
+ * would be thousands for MNIST unzipped by the transport), with up to `IN_FLIGHT` sends unanswered, so the network
+ * is not held up by the worker's replies (a training worker answers between steps). Sends stay in order.
+ */
+class ChunkSender {
+  private static readonly SEND_BYTES = 256 * 1024;
+  /** Up to 8 MB: the first block waits here while the worker starts on a first visit. */
+  private static readonly IN_FLIGHT = 32;
+  private parts: Uint8Array[] = [];
+  private bytes = 0;
+  private inFlight: Promise<unknown>[] = [];
+  private error: { err: unknown } | null = null;
+
+  constructor(private readonly send: (chunk: Uint8Array) => Promise<unknown>) {}
+
+  async add(chunk: Uint8Array): Promise<void> {
+    this.parts.push(chunk);
+    this.bytes += chunk.length;
+    if (this.bytes >= ChunkSender.SEND_BYTES) await this.dispatch();
+  }
+
+  /** Sends what is left and waits for every answer; throws the first error of a send. */
+  async flush(): Promise<void> {
+    if (this.bytes > 0) await this.dispatch();
+    while (this.inFlight.length) await this.inFlight.shift();
+    this.throwIfFailed();
+  }
+
+  /** True when `err` came from a send (not from the network). */
+  failed(err: unknown): boolean {
+    return this.error !== null && this.error.err === err;
+  }
+
+  private async dispatch(): Promise<void> {
+    this.throwIfFailed();
+    const parts = this.parts;
+    let piece = parts[0];
+    if (parts.length > 1) {
+      piece = new Uint8Array(this.bytes);
+      let at = 0;
+      for (const p of parts) {
+        piece.set(p, at);
+        at += p.length;
+      }
+    }
+    this.parts = [];
+    this.bytes = 0;
+    this.inFlight.push(
+      this.send(piece).catch((err) => {
+        this.error ??= { err };
+      }),
+    );
+    if (this.inFlight.length > ChunkSender.IN_FLIGHT) await this.inFlight.shift();
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.error) throw this.error.err;
   }
 }
 

@@ -22,6 +22,11 @@ function isGzip(bytes: ArrayBuffer): boolean {
  */
 async function keepForOffline(url: string, bytes: ArrayBuffer, contentType: string | null): Promise<void> {
   if (typeof caches === 'undefined' || typeof navigator === 'undefined' || navigator.serviceWorker?.controller) return;
+  await storeForOffline(url, bytes, contentType);
+}
+
+/** Puts a data file into the service worker's data cache (what `keepForOffline` decided, or `streamFile` at its start). */
+async function storeForOffline(url: string, bytes: ArrayBuffer, contentType: string | null): Promise<void> {
   const absolute = new URL(url, (globalThis as { location?: { href: string } }).location?.href);
   if (!/\/data\//.test(absolute.pathname)) return;
   const cache = await caches.open(DATA_CACHE);
@@ -59,7 +64,8 @@ export async function streamFile(url: string, onChunk: (chunk: Uint8Array, encod
       bytes.set(c, at);
       at += c.length;
     }
-    await keepForOffline(url, bytes.buffer, response.headers.get('content-type')).catch(() => {});
+    // Whether to keep it was decided when the fetch began: a service worker that took control since did not see it.
+    await storeForOffline(url, bytes.buffer, response.headers.get('content-type')).catch(() => {});
   }
   return { encoded };
 }

@@ -186,9 +186,10 @@ export class AppState {
    */
   start(): Promise<void> {
     this.started ??= (async () => {
-      await this.client.api.session.subscribe(Comlink.proxy((s: SessionSnapshot) => this.mirror(s)));
-      // The data starts arriving while the backend starts; a load waits for the backend before it fits the model.
-      this.engineStart = this.engine.start();
+      // The data starts arriving while the worker and the backend start; a load waits for the backend before it
+      // fits the model.
+      const subscribed = this.client.api.session.subscribe(Comlink.proxy((s: SessionSnapshot) => this.mirror(s)));
+      this.engineStart = subscribed.then(() => this.engine.start());
       await Promise.all([this.engineStart, this.initialLoad()]);
       await this.engine.pickFastest();
       // Offline, the Train view needs the engine's files: the service worker keeps them from now on.

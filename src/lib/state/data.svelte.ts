@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import { EngineError, toEngineMessage } from '../engine/errors';
 import { CATALOG, type CatalogEntry, type TableMeta } from '../engine/data/catalog';
+import type { IdxDatasetInfo } from '../engine/data/mnist';
 import { defaultClasses, type SyntheticKind, type SyntheticOptions } from '../engine/data/synthetic';
 import type { LoadResult } from '../engine/data/workshop';
 import { PLAYGROUND_CONFIG } from '../engine/models/playground';
@@ -17,6 +18,18 @@ import { ImageForm } from './image-form.svelte';
 import { editor } from './model-editor.svelte';
 
 export type DataChoice = string | 'own-csv' | 'own-images';
+
+/** A built-in dataset's files being fetched (`DataState.openStream`), waiting for a load's ticket. */
+interface IdxStream {
+  info: IdxDatasetInfo;
+  /** Resolves when the worker has the first block (the dataset is the session's). */
+  first: Promise<void>;
+  /** Settles when every file has been fetched and passed on. */
+  done: Promise<void>;
+  detached: () => boolean;
+  attach: (ticket: number) => void;
+  detach: () => void;
+}
 
 /**
  * The dataset picker's state and commands. Built-in datasets, generators and the user's own files all end in
@@ -52,7 +65,12 @@ export class DataState {
     if (entry.kind === 'generator') {
       this.generator.kind = entry.synth;
       await this.generate();
-    } else if (entry.kind === 'idx') await this.load(entry.id, t.dataset.loading(0), (ticket) => this.loadIdx(entry, ticket));
+    } else if (entry.kind === 'idx') {
+      // The files start arriving at once, before the worker has started (it needs a second or two on a first visit).
+      const stream = app.run.isActive ? null : this.openStream(entry);
+      await this.load(entry.id, t.dataset.loading(0), (ticket) => this.loadIdx(stream!, ticket));
+      stream?.detach();
+    }
     else await this.load(entry.id, t.dataUi.loadingFile(entry.file), (ticket) => this.loadBuiltinTable(entry, ticket));
   }
 
@@ -140,25 +158,29 @@ export class DataState {
 
   /**
    * A built-in idx dataset streams in: the page fetches its files and passes each chunk to the worker, which unzips
-   * and parses them as they come. The dataset is used (the editor fits its model, Train is offered) as soon as the
-   * first block of training examples is in; the rest arrives in the background, and the card shows how much has
-   * (the session's `arrival`). If the rest fails to arrive, the card says why and a run waiting on it stops.
-   * Another choice detaches the stream from the worker, but its files are still fetched to the end, so that the
-   * browser keeps them for offline use (the service worker, or `streamFile` on a first visit).
+   * and parses them as they come. The fetch starts at once; chunks wait for the load's ticket (`loadIdx` attaches
+   * it). Another choice detaches the stream from the worker, but its files are still fetched to the end, so that
+   * the browser keeps them for offline use (the service worker, or `streamFile` on a first visit).
    */
-  private async loadIdx(entry: Extract<CatalogEntry, { kind: 'idx' }>, ticket: number): Promise<void> {
+  private openStream(entry: Extract<CatalogEntry, { kind: 'idx' }>): IdxStream {
     const detach = new AbortController();
     this.streaming = detach;
     const detached = () => detach.signal.aborted;
-    app.datasetLoading = 0;
+    let attach: (ticket: number | null) => void = () => {};
+    let attached = false;
+    const gate = new Promise<number | null>((resolve) => {
+      attach = resolve;
+      detach.signal.addEventListener('abort', () => resolve(null));
+    });
     let started = () => {};
     const first = new Promise<void>((resolve) => (started = resolve));
     const api = app.api.data;
-    /** Passes a chunk or a file's end on, unless detached; a later choice in the worker detaches too. */
-    const pass = async (call: () => Promise<{ started: boolean }>) => {
-      if (detached()) return { started: false };
+    /** Passes a chunk or a file's end on once the ticket is known, unless detached; a later choice in the worker detaches too. */
+    const pass = async (call: (ticket: number) => Promise<{ started: boolean }>) => {
+      const ticket = await gate;
+      if (ticket === null || detached()) return { started: false };
       try {
-        const progress = await call();
+        const progress = await call(ticket);
         if (progress.started) started();
         return progress;
       } catch (err) {
@@ -170,30 +192,58 @@ export class DataState {
     const sink: IdxStreamSink = {
       chunk: (file, bytes) => {
         const buffer = bytes.buffer as ArrayBuffer;
-        return pass(() => api.streamChunk(Comlink.transfer({ ticket, file, bytes: buffer }, [buffer])));
+        return pass((ticket) => api.streamChunk(Comlink.transfer({ ticket, file, bytes: buffer }, [buffer])));
       },
-      end: (file, shipped) => pass(() => api.streamEnd({ ticket, file, shipped })),
+      end: (file, shipped) => pass((ticket) => api.streamEnd({ ticket, file, shipped })),
     };
-    await api.streamBegin({ ticket, info: entry.info });
+    app.datasetLoading = 0;
     const done = streamIdxFiles(entry.dir.replace(/^data\//, ''), sink, {
       onProgress: (pct) => {
         if (app.datasetLoading !== null && !detached()) app.datasetLoading = pct;
       },
     });
+    // Whatever ends the stream before a load used it (an error the load did not see) is not left unhandled.
+    done.catch(() => {});
+    return {
+      info: entry.info,
+      first,
+      done,
+      detached,
+      attach: (ticket) => {
+        attached = true;
+        attach(ticket);
+      },
+      // A stream no load took is let go (the load did not start, or failed before it began).
+      detach: () => {
+        if (!attached) detach.abort();
+      },
+    };
+  }
+
+  /**
+   * Uses a stream opened by `openStream` under the load's ticket. The dataset is used (the editor fits its model,
+   * Train is offered) as soon as the first block of training examples is in; the rest arrives in the background,
+   * and the card shows how much has (the session's `arrival`). If the rest fails to arrive, the card says why and a
+   * run waiting on it stops.
+   */
+  private async loadIdx(stream: IdxStream, ticket: number): Promise<void> {
+    const api = app.api.data;
+    await api.streamBegin({ ticket, info: stream.info });
+    stream.attach(ticket);
     try {
-      await Promise.race([first, done]);
+      await Promise.race([stream.first, stream.done]);
     } finally {
-      if (this.streaming === detach) app.datasetLoading = null;
+      if (!stream.detached()) app.datasetLoading = null;
     }
     // Another choice came first: this load ends quietly.
-    if (detached()) throw new EngineError('session.superseded', {});
+    if (stream.detached()) throw new EngineError('session.superseded', {});
     // The rest arrives in the background: a failure is said in the card, and the worker stops whatever waits on it.
-    void done.then(
+    void stream.done.then(
       async () => {
-        if (!detached()) await app.sync();
+        if (!stream.detached()) await app.sync();
       },
       async (err) => {
-        if (detached()) return;
+        if (stream.detached()) return;
         const message = toEngineMessage(err);
         if (message.code === 'data.streamFailed') {
           const { file, detail } = message.params as { file: string; detail: string };
