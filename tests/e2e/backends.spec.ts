@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { expect, test } from '@playwright/test';
+import { callWorker } from './worker-call';
 import { openApp } from './helpers';
 
 test('the preview server is cross-origin isolated, and WASM starts without a pool of TF.js threads', async ({ page }) => {
@@ -76,6 +77,13 @@ for (const backend of ['wasm', 'webgl', 'webgpu', 'cpu']) {
     expect(later).toBeLessThan(early * 0.8);
     await page.getByTestId('stop').click();
     await expect(page.getByTestId('train-status')).toHaveAttribute('data-status', 'stopped', { timeout: 20_000 });
+    if (backend === 'webgpu') {
+      // The run timed our WebGPU kernels against TF.js's for its own shapes first: every Dense class and Adam size
+      // of the classic MLP has a measured choice.
+      const { choices } = await callWorker<{ choices: Record<string, string> }>(page, ['testHooks', 'webgpuKernels'], {});
+      expect(Object.keys(choices).filter((c) => c.startsWith('dense:')).sort()).toEqual(['dense:32x128x10:linear:dh', 'dense:32x784x128:relu:nodh']);
+      expect(Object.keys(choices).filter((c) => c.startsWith('adam:')).sort()).toEqual(['adam:128', 'adam:131072', 'adam:16', 'adam:2048'].sort());
+    }
   });
 }
 

@@ -45,3 +45,27 @@ describe('WebGPU kernel selection', () => {
     }
   });
 });
+
+describe('the shape classes a run times before it starts on WebGPU', () => {
+  it('lists each Dense layer fed a matrix (relu fused, else linear; the first one needs no input gradient) and the Adam variable sizes', async () => {
+    const { buildModel } = await import('../../src/lib/engine/models/build');
+    const { classicMlp } = await import('../../src/lib/engine/models/spec');
+    const { kernelShapesOf, timeModelKernels } = await import('../../src/lib/engine/kernels/webgpu/timing');
+    await tf.setBackend('cpu');
+    const model = buildModel(classicMlp(10), [28, 28, 1], 1);
+    try {
+      const shapes = kernelShapesOf(model, 32);
+      expect(shapes.dense).toEqual([
+        { batch: 32, inputs: 784, units: 128, activation: 'relu', hNeedsGrad: false },
+        { batch: 32, inputs: 128, units: 10, activation: 'linear', hNeedsGrad: true },
+      ]);
+      expect(shapes.adamSizes.sort((a, b) => a - b)).toEqual([10, 128, 1280, 100_352]);
+      // Off WebGPU nothing is timed and nothing is chosen.
+      const before = webgpuChoices();
+      expect(await timeModelKernels(model, 32, 'adam')).toEqual([]);
+      expect(webgpuChoices()).toEqual(before);
+    } finally {
+      model.dispose();
+    }
+  });
+});

@@ -306,7 +306,7 @@ const api = {
       const k = await import('../engine/kernels/webgpu/check');
       if (options.force !== undefined) k.forceWebGPUChoice(options.force);
       const timing = options.time ? await k.timeWebGPUKernels({ ...k.BENCH_SHAPES, explicit: options.explicit, reps: options.reps, rounds: options.rounds }) : null;
-      return { check: options.check ? await k.checkWebGPUKernels() : null, timing };
+      return { check: options.check ? await k.checkWebGPUKernels() : null, timing, choices: k.webgpuChoices() };
     },
   }),
 };

@@ -11,6 +11,7 @@ import { defaultLoss, type LossName } from './losses';
 import { createOptimizer, setOptimizerParams } from './optimizers';
 import { ExplosionWatch, StepReporter } from './reporter';
 import { StepRunner } from './step';
+import { timeModelKernels } from '../kernels/webgpu/timing';
 import { nextMacrotask } from './yield';
 
 /** How often progress is sent (ms): at most ~30 messages a second. */
@@ -75,6 +76,8 @@ export class Trainer {
     const order = new Uint32Array(trainIdx.length);
     const rng = new Rng(config.seed);
     const stepper = new StepRunner(model, dataset, this.lossName);
+    // On WebGPU, our kernels run only for the shape classes where they were timed faster than TF.js's.
+    await timeModelKernels(model, batch, config.optimizer);
     const t0 = performance.now();
     onEvent({ kind: 'start', epochs: config.epochs, stepsPerEpoch, batchSize: batch, trainCount: trainIdx.length, valCount: valIdx.length });
 

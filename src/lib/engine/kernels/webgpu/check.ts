@@ -210,3 +210,4 @@ export const BENCH_SHAPES: { dense: DenseShape[]; adamSizes: number[] } = {
 };
 
 export { forceWebGPUChoice, timeWebGPUKernels, type TimingRow };
+export { webgpuChoices } from './select';

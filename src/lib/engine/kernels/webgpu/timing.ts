@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { FusedAdamOptimizer } from '../../train/fused-adam';
 import { denseTrainingForward } from '../dense';
-import { adamClass, denseClass, forceWebGPUChoice, setWebGPUChoice, type KernelChoice } from './select';
+import { adamClass, bucket, denseClass, forceWebGPUChoice, setWebGPUChoice, webgpuChoices, type KernelChoice } from './select';
 
 /** A Dense layer's training pass to time: [batch, inputs] → [batch, units]. */
 export interface DenseShape {
@@ -123,4 +123,42 @@ export async function timeWebGPUKernels(options: { dense?: DenseShape[]; adamSiz
     forceWebGPUChoice(null);
   }
   return rows;
+}
+
+/**
+ * The Dense training passes and Adam updates a Sequential model's training step runs (train/forward.ts's path):
+ * each Dense layer fed a matrix, with its activation fused when relu (else linear), and whether it needs the
+ * gradient of its input (every layer but the first that computes); one Adam update per trainable variable.
+ */
+export function kernelShapesOf(model: tf.LayersModel, batch: number): { dense: DenseShape[]; adamSizes: number[] } {
+  const dense: DenseShape[] = [];
+  let first = true;
+  for (const layer of model.layers) {
+    const kind = layer.getClassName();
+    if (kind === 'Flatten') continue;
+    const input = (layer.input as tf.SymbolicTensor).shape;
+    if (kind === 'Dense' && Array.isArray(input) && input.length === 2) {
+      const [inputs, units] = (layer.getWeights()[0]?.shape ?? []) as number[];
+      const activation = (layer as unknown as { activation: { getClassName(): string } }).activation.getClassName() === 'relu' ? 'relu' : 'linear';
+      if (inputs && units) dense.push({ batch, inputs, units, activation, hNeedsGrad: !first });
+    }
+    first = false;
+  }
+  const adamSizes = [...new Set(model.trainableWeights.map((w) => w.shape.reduce<number>((a, b) => a * (b ?? 1), 1)))];
+  return { dense, adamSizes };
+}
+
+/**
+ * Before a run on WebGPU: times, once per shape class, the classes of this model's step that were never timed on
+ * this adapter, so each kernel runs where it was measured faster (the selection's only source; select.ts).
+ * A few short rounds: milliseconds on a real GPU, about a second for the classic MLP on a software adapter.
+ */
+export async function timeModelKernels(model: tf.LayersModel, batch: number, optimizer: string): Promise<TimingRow[]> {
+  if (tf.getBackend() !== 'webgpu') return [];
+  const timed = webgpuChoices();
+  const shapes = kernelShapesOf(model, batch);
+  const dense = shapes.dense.filter((s) => !(denseClass(s.batch, s.inputs, s.units, s.activation, s.hNeedsGrad) in timed));
+  const adamSizes = optimizer === 'adam' ? [...new Set(shapes.adamSizes.map(bucket))].filter((n) => !(adamClass(n) in timed)) : [];
+  if (dense.length === 0 && adamSizes.length === 0) return [];
+  return timeWebGPUKernels({ dense, adamSizes, reps: 3, rounds: 3 });
 }
