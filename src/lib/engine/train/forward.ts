@@ -42,12 +42,23 @@ const matMulHidden = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
 });
 
 /**
- * Output of `model` for the batch `x` in training mode. Call inside a gradient scope (tf.variableGrads);
- * the tensors it creates are disposed by that scope.
+ * Whether `model` ends in a Dense layer with softmax whose logits `trainingForward(model, x, true)` can give
+ * (Sequential, our matmul active): the fused softmax cross-entropy (kernels/softmax-xent.ts) then replaces the softmax and the loss's ops.
  */
-export function trainingForward(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
+export function endsInDenseSoftmax(model: tf.LayersModel): boolean {
+  const last = model.layers.at(-1);
+  return last?.getClassName() === 'Dense' && (last as unknown as DenseLike).activation.getClassName() === 'softmax' && ownMatMulActive();
+}
+
+/**
+ * Output of `model` for the batch `x` in training mode. Call inside a gradient scope (tf.variableGrads);
+ * the tensors it creates are disposed by that scope. `logits`: stop before the last layer's softmax
+ * (only where `endsInDenseSoftmax(model)`).
+ */
+export function trainingForward(model: tf.LayersModel, x: tf.Tensor, logits = false): tf.Tensor {
   let h = x;
   let isInput = true;
+  const last = model.layers.at(-1);
   // Our WASM matmul reads transposed operands in place and fuses bias and relu (kernels/dense.ts); so do TF.js's
   // WebGPU matmul programs, and ours there where timed faster (kernels/webgpu/).
   const own = ownMatMulActive() || tf.getBackend() === 'webgpu';
@@ -64,7 +75,7 @@ export function trainingForward(model: tf.LayersModel, x: tf.Tensor): tf.Tensor 
         const name = dense.activation.getClassName();
         const fused = name === 'relu' ? 'relu' : 'linear';
         const y = denseTrainingForward(h as tf.Tensor2D, w, (dense.bias?.read() as tf.Tensor1D | undefined) ?? null, fused, !isInput);
-        h = name === 'relu' || name === 'linear' ? y : dense.activation.apply(y);
+        h = name === 'relu' || name === 'linear' || (logits && layer === last && name === 'softmax') ? y : dense.activation.apply(y);
         isInput = false;
         continue;
       }

@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { featureSize, type Dataset } from '../data/dataset';
 import { checkInjectedFailure } from './fault';
 import { isFusedAdam } from './fused-adam';
-import { trainingForward } from './forward';
+import { fusedSoftmaxXentActive, sparseSoftmaxCrossEntropy } from '../kernels/softmax-xent';
+import { endsInDenseSoftmax, trainingForward } from './forward';
 import { accuracy, batchLoss, type LossName } from './losses';
 
 /** One step's outputs: scalars the caller reads back and disposes. */
@@ -42,6 +43,15 @@ export class StepRunner {
 
   private gradients(x: tf.Tensor, y: tf.Tensor1D): { value: tf.Scalar; grads: tf.NamedTensorMap; acc: tf.Scalar } {
     let acc: tf.Scalar | undefined;
+    // WASM with our kernels, softmax output, sparse cross-entropy: softmax, loss and accuracy in one kernel.
+    if (this.explicitTranspose && this.classification && this.lossName === 'sparseCategoricalCrossentropy' && fusedSoftmaxXentActive() && endsInDenseSoftmax(this.model)) {
+      const { value, grads } = tf.variableGrads(() => {
+        const r = sparseSoftmaxCrossEntropy(trainingForward(this.model, x, true) as tf.Tensor2D, y);
+        acc = tf.keep(r.accuracy);
+        return r.loss;
+      }, this.vars);
+      return { value, grads, acc: acc! };
+    }
     const { value, grads } = tf.variableGrads(() => {
       const out = (this.explicitTranspose ? trainingForward(this.model, x) : this.model.apply(x, { training: true })) as tf.Tensor2D;
       acc = tf.keep(this.classification ? accuracy(out, y) : tf.scalar(NaN));

@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { it } from 'vitest';
+import { registerOwnKernels } from '../src/lib/engine/kernels/matmul';
+import { setFusedSoftmaxXent as setFusedLoss } from '../src/lib/engine/kernels/softmax-xent';
+import { buildModel } from '../src/lib/engine/models/build';
+import { classicMlp } from '../src/lib/engine/models/spec';
+import { FusedAdamOptimizer } from '../src/lib/engine/train/fused-adam';
+import { StepRunner } from '../src/lib/engine/train/step';
+import { loadMnist, slice } from '../tests/unit/helpers';
+
+/**
+ * CPU time of one training step of the classic MLP on Node's WASM backend with our kernels, one thread:
+ * rounds alternate the step as before (TF.js ops for the loss and accuracy) and the fused path, in one process.
+ * `npx vitest run --config bench/vitest.config.ts bench/step-overhead.bench-test.ts` (BATCH, ROUNDS, STEPS).
+ */
+it('training step of the classic MLP, WASM, our kernels, 1 thread: CPU ms per step, alternating', async () => {
+  await tf.setBackend('wasm');
+  registerOwnKernels('wasm');
+  const data = slice(await loadMnist(), 4096, 10);
+  const batch = Number(process.env.BATCH ?? 128);
+  const rounds = Number(process.env.ROUNDS ?? 6);
+  const steps = Number(process.env.STEPS ?? 300);
+  const model = buildModel(classicMlp(), data.inputShape, 1);
+  const optimizer = new FusedAdamOptimizer(0.001, 0.9, 0.999, 1e-7);
+  const runner = new StepRunner(model, data, 'sparseCategoricalCrossentropy');
+  const x = Float32Array.from(data.train.x.subarray(0, batch * 784), (v) => v / 255);
+  const y = Int32Array.from(data.train.y.subarray(0, batch));
+  const variants: [string, boolean][] = [['before', false], ['fused', true]];
+  const results: Record<string, number[]> = {};
+  const run = async (n: number) => {
+    let last: tf.Tensor[] = [];
+    for (let i = 0; i < n; i++) {
+      tf.dispose(last);
+      last = runner.step(optimizer, x, y, batch);
+      if (i % 8 === 7) await last[0].data();
+    }
+    await last[0].data();
+    tf.dispose(last);
+  };
+  for (const [, on] of variants) {
+    setFusedLoss(on);
+    await run(30);
+  }
+  const tensors = tf.memory().numTensors;
+  for (let r = 0; r < rounds; r++) {
+    for (const [name, on] of variants) {
+      setFusedLoss(on);
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await run(steps);
+      const cpu = process.cpuUsage(c0);
+      const wall = performance.now() - t0;
+      (results[name] ??= []).push((cpu.user + cpu.system) / 1000 / steps);
+      (results[`${name} wall`] ??= []).push(wall / steps);
+    }
+  }
+  setFusedLoss(true);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const [name, xs] of Object.entries(results)) console.log(`${name.padEnd(14)} ms/step median ${median(xs).toFixed(3)}  (${xs.map((v) => v.toFixed(3)).join(', ')})`);
+  const ratios = results.before.map((b, i) => b / results.fused[i]);
+  console.log(`before / fused CPU time per round: ${ratios.map((v) => v.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)}; ${Math.round((batch * 1000) / median(results.fused)).toLocaleString('en')} samples/s of CPU time fused`);
+  console.log(`tensors before ${tensors}, after ${tf.memory().numTensors}`);
+  optimizer.dispose();
+  model.dispose();
+});
