@@ -45,7 +45,11 @@ export const STREAM_ORDER: readonly (keyof IdxFiles)[] = ['trainLabels', 'trainI
  * A file that cannot be fetched in full throws `data.streamFailed`; the sink's own errors (a damaged file) pass as
  * they are; an abort (`signal`) throws the AbortError.
  */
-export async function streamIdxFiles(id: string, sink: IdxStreamSink, options: { base?: string; signal?: AbortSignal; onProgress?: (percent: number) => void } = {}): Promise<void> {
+export async function streamIdxFiles(
+  id: string,
+  sink: IdxStreamSink,
+  options: { base?: string; signal?: AbortSignal; onProgress?: (percent: number) => void; /** Awaited before each chunk is read on (a pause). */ hold?: () => Promise<void> | undefined } = {},
+): Promise<void> {
   const dir = `${options.base ?? ''}data/${id}/`;
   let sizes: DataManifest['files'] | null = null;
   void fetchJson<DataManifest>(`${dir}manifest.json`).then((m) => (sizes = m.files), () => null);
@@ -67,6 +71,7 @@ export async function streamIdxFiles(id: string, sink: IdxStreamSink, options: {
       await streamFile(
         `${dir}${name}`,
         async (chunk, transportEncoded) => {
+          await options.hold?.();
           encoded = transportEncoded;
           got += chunk.length;
           report();

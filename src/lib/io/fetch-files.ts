@@ -17,15 +17,11 @@ function isGzip(bytes: ArrayBuffer): boolean {
 }
 
 /**
- * Keeps a built-in data file for offline use when no service worker saw it (the first visit fetches the default
- * dataset before the worker controls the page). With a controlling worker, it caches the file itself.
+ * Puts a built-in data file into the service worker's data cache, for a fetch no service worker saw (the first visit
+ * fetches the default dataset before the worker controls the page; `needsOfflineCopy` decides before the fetch, as a
+ * worker that takes control meanwhile does not see a request already sent). With a controlling worker, it caches the
+ * file itself.
  */
-async function keepForOffline(url: string, bytes: ArrayBuffer, contentType: string | null): Promise<void> {
-  if (typeof caches === 'undefined' || typeof navigator === 'undefined' || navigator.serviceWorker?.controller) return;
-  await storeForOffline(url, bytes, contentType);
-}
-
-/** Puts a data file into the service worker's data cache (what `keepForOffline` decided, or `streamFile` at its start). */
 async function storeForOffline(url: string, bytes: ArrayBuffer, contentType: string | null): Promise<void> {
   const absolute = new URL(url, (globalThis as { location?: { href: string } }).location?.href);
   if (!/\/data\//.test(absolute.pathname)) return;
@@ -39,10 +35,10 @@ async function storeForOffline(url: string, bytes: ArrayBuffer, contentType: str
  * unzipped the body (`Content-Encoding`), and keeps the file for offline use like `fetchFile`.
  */
 export async function streamFile(url: string, onChunk: (chunk: Uint8Array, encoded: boolean) => Promise<void> | void, signal?: AbortSignal): Promise<{ encoded: boolean }> {
+  const keep = needsOfflineCopy(url) ? ([] as Uint8Array[]) : null;
   const response = await fetch(url, { signal });
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
   const encoded = Boolean(response.headers.get('content-encoding'));
-  const keep = needsOfflineCopy(url) ? ([] as Uint8Array[]) : null;
   if (!response.body) {
     const all = new Uint8Array(await response.arrayBuffer());
     keep?.push(all.slice());
@@ -64,13 +60,12 @@ export async function streamFile(url: string, onChunk: (chunk: Uint8Array, encod
       bytes.set(c, at);
       at += c.length;
     }
-    // Whether to keep it was decided when the fetch began: a service worker that took control since did not see it.
     await storeForOffline(url, bytes.buffer, response.headers.get('content-type')).catch(() => {});
   }
   return { encoded };
 }
 
-/** True when `keepForOffline` would store this file (no service worker controls the page yet). */
+/** True when a data file fetched now must be stored by the page to be there offline (no service worker controls it). */
 function needsOfflineCopy(url: string): boolean {
   if (typeof caches === 'undefined' || typeof navigator === 'undefined' || navigator.serviceWorker?.controller) return false;
   return /\/data\//.test(new URL(url, (globalThis as { location?: { href: string } }).location?.href).pathname);
@@ -82,6 +77,7 @@ function needsOfflineCopy(url: string): boolean {
  * `received` counts decoded bytes: `encoded` says so).
  */
 export async function fetchFile(url: string, onProgress?: (received: number, total: number, encoded: boolean) => void): Promise<FetchedFile> {
+  const keep = needsOfflineCopy(url);
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status} ${response.statusText}`);
   const encoded = Boolean(response.headers.get('content-encoding'));
@@ -107,7 +103,7 @@ export async function fetchFile(url: string, onProgress?: (received: number, tot
     }
     bytes = out.buffer;
   }
-  await keepForOffline(url, bytes, response.headers.get('content-type')).catch(() => {});
+  if (keep) await storeForOffline(url, bytes, response.headers.get('content-type')).catch(() => {});
   const transportDecoded = /\.gz$/i.test(new URL(url, 'http://x/').pathname) && !isGzip(bytes);
   return { bytes, transportDecoded };
 }

@@ -172,8 +172,11 @@ export class DataState {
       attach = resolve;
       detach.signal.addEventListener('abort', () => resolve(null));
     });
+    let isStarted = false;
     let started = () => {};
-    const first = new Promise<void>((resolve) => (started = resolve));
+    const first = new Promise<void>((resolve) => (started = resolve)).then(() => {
+      isStarted = true;
+    });
     const api = app.api.data;
     /** Passes a chunk or a file's end on once the ticket is known, unless detached; a later choice in the worker detaches too. */
     const pass = async (call: (ticket: number) => Promise<{ started: boolean }>) => {
@@ -198,6 +201,8 @@ export class DataState {
     };
     app.datasetLoading = 0;
     const done = streamIdxFiles(entry.dir.replace(/^data\//, ''), sink, {
+      // On a first visit the rest waits for the engine's start: its files then have the line to themselves.
+      hold: () => (isStarted ? app.engineReady() : undefined),
       onProgress: (pct) => {
         if (app.datasetLoading !== null && !detached()) app.datasetLoading = pct;
       },
