@@ -18,6 +18,8 @@ export const dataMessages = {
     arrival: {
       arrived: (n: number, total: number, pct: number) => `Arrived ${n.toLocaleString('en')} / ${total.toLocaleString('en')} training examples (${pct}%)`,
       testFiles: 'Training data complete; the test files are arriving…',
+      /** The dataset card's size line while the files arrive. */
+      sizeArriving: (train: number) => `${train.toLocaleString('en')} training examples (test files still to come)`,
       note: 'Training can start now, on the examples already here. Validation, the test evaluation, Auto, the range test and races wait until all data has arrived.',
     },
     generators: { spiral: 'Spiral', circles: 'Circles', xor: 'XOR', gaussian: 'Gaussian clusters', linear: 'Noisy line (regression)' },

@@ -17,6 +17,7 @@ export const zhDataMessages: typeof dataMessages = {
     arrival: {
       arrived: (n: number, total: number, pct: number) => `已到达 ${n.toLocaleString('zh-CN')} / ${total.toLocaleString('zh-CN')} 个训练样本（${pct}%）`,
       testFiles: '训练数据已全部到达，测试集文件正在传输…',
+      sizeArriving: (train: number) => `${train.toLocaleString('zh-CN')} 个训练样本（测试集文件尚未到达）`,
       note: '现在即可开始训练，先用已到达的样本。验证、测试集评估、自动调参、学习率范围测试和竞速会等到全部数据到达后进行。',
     },
     generators: { spiral: '螺旋', circles: '同心圆', xor: '异或（XOR）', gaussian: '高斯簇', linear: '带噪直线（回归）' },
