@@ -30,7 +30,8 @@ async function shippedSums(dir: string): Promise<{ files: Map<string, string>; c
 
 /** Where the chunks of a streaming built-in dataset go (the worker's session); `started` once it can train. */
 export interface IdxStreamSink {
-  chunk(file: keyof IdxFiles, bytes: Uint8Array): Promise<{ started: boolean }>;
+  /** The next chunks of a file, in order, each with a buffer of its own (to transfer: no copy on the page). */
+  chunk(file: keyof IdxFiles, chunks: Uint8Array[]): Promise<{ started: boolean }>;
   end(file: keyof IdxFiles, shipped?: ShippedHashes): Promise<{ started: boolean }>;
 }
 
@@ -66,7 +67,7 @@ export async function streamIdxFiles(
   };
   for (const key of STREAM_ORDER) {
     const name = IDX_FILE_NAMES[key];
-    const sender = new ChunkSender((chunk) => sink.chunk(key, chunk));
+    const sender = new ChunkSender((chunks) => sink.chunk(key, chunks));
     try {
       await streamFile(
         `${dir}${name}`,
@@ -91,7 +92,7 @@ export async function streamIdxFiles(
 }
 
 /**
- * Sends a file's chunks on in pieces of at least `SEND_BYTES` (a network chunk is often a few KB: one message each
+ * Sends a file's chunks on in messages of at least `SEND_BYTES` (a network chunk is often a few KB: one message each
  * would be thousands for MNIST unzipped by the transport), with up to `IN_FLIGHT` sends unanswered, so the network
  * is not held up by the worker's replies (a training worker answers between steps). Sends stay in order.
  */
@@ -104,7 +105,7 @@ class ChunkSender {
   private inFlight: Promise<unknown>[] = [];
   private error: { err: unknown } | null = null;
 
-  constructor(private readonly send: (chunk: Uint8Array) => Promise<unknown>) {}
+  constructor(private readonly send: (chunks: Uint8Array[]) => Promise<unknown>) {}
 
   async add(chunk: Uint8Array): Promise<void> {
     this.parts.push(chunk);
@@ -126,16 +127,7 @@ class ChunkSender {
 
   private async dispatch(): Promise<void> {
     this.throwIfFailed();
-    const parts = this.parts;
-    let piece = parts[0];
-    if (parts.length > 1) {
-      piece = new Uint8Array(this.bytes);
-      let at = 0;
-      for (const p of parts) {
-        piece.set(p, at);
-        at += p.length;
-      }
-    }
+    const piece = this.parts;
     this.parts = [];
     this.bytes = 0;
     this.inFlight.push(

@@ -22,11 +22,12 @@ function isGzip(bytes: ArrayBuffer): boolean {
  * worker that takes control meanwhile does not see a request already sent). With a controlling worker, it caches the
  * file itself.
  */
-async function storeForOffline(url: string, bytes: ArrayBuffer, contentType: string | null): Promise<void> {
+async function storeForOffline(url: string, bytes: ArrayBuffer | Blob, contentType: string | null): Promise<void> {
   const absolute = new URL(url, (globalThis as { location?: { href: string } }).location?.href);
   if (!/\/data\//.test(absolute.pathname)) return;
   const cache = await caches.open(DATA_CACHE);
-  await cache.put(absolute.href, new Response(bytes.slice(0), { headers: contentType ? { 'Content-Type': contentType } : {} }));
+  // The Response takes a copy of the bytes (the caller may transfer its buffer afterwards).
+  await cache.put(absolute.href, new Response(bytes, { headers: contentType ? { 'Content-Type': contentType } : {} }));
 }
 
 /**
@@ -53,15 +54,7 @@ export async function streamFile(url: string, onChunk: (chunk: Uint8Array, encod
       await onChunk(own, encoded);
     }
   }
-  if (keep) {
-    const bytes = new Uint8Array(keep.reduce((n, c) => n + c.length, 0));
-    let at = 0;
-    for (const c of keep) {
-      bytes.set(c, at);
-      at += c.length;
-    }
-    await storeForOffline(url, bytes.buffer, response.headers.get('content-type')).catch(() => {});
-  }
+  if (keep) await storeForOffline(url, new Blob(keep as BlobPart[]), response.headers.get('content-type')).catch(() => {});
   return { encoded };
 }
 

@@ -193,9 +193,9 @@ export class DataState {
       }
     };
     const sink: IdxStreamSink = {
-      chunk: (file, bytes) => {
-        const buffer = bytes.buffer as ArrayBuffer;
-        return pass((ticket) => api.streamChunk(Comlink.transfer({ ticket, file, bytes: buffer }, [buffer])));
+      chunk: (file, chunks) => {
+        const buffers = chunks.map((c) => c.buffer as ArrayBuffer);
+        return pass((ticket) => api.streamChunk(Comlink.transfer({ ticket, file, bytes: buffers }, buffers)));
       },
       end: (file, shipped) => pass((ticket) => api.streamEnd({ ticket, file, shipped })),
     };

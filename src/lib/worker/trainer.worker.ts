@@ -140,8 +140,8 @@ const api = {
       session.beginIdxStream(options.info, options.ticket);
       tableSource = null;
     },
-    /** The next chunk of a file as received (transferred); `started` once the dataset is the session's. */
-    streamChunk: (options: { ticket: number; file: IdxFileKey; bytes: ArrayBuffer }) => session.pushIdxChunk(options.ticket, options.file, options.bytes),
+    /** The next chunks of a file as received (transferred); `started` once the dataset is the session's. */
+    streamChunk: (options: { ticket: number; file: IdxFileKey; bytes: ArrayBuffer | ArrayBuffer[] }) => session.pushIdxChunk(options.ticket, options.file, options.bytes),
     /** A file has arrived in full; `shipped`: its sums from the data folder, verified once all files are in. */
     streamEnd: (options: { ticket: number; file: IdxFileKey; shipped?: ShippedHashes }) => session.endIdxFile(options.ticket, options.file, options.shipped),
     /** The page could not fetch the rest (network): whatever waits on the data stops with a code. */

@@ -146,10 +146,10 @@ export class Session {
     this.stream = { ticket, assembler, applied: false, completed: false };
   }
 
-  /** The next chunk of a file as received (a `.gz` as shipped, or unzipped by the transport). */
-  async pushIdxChunk(ticket: number, file: IdxFileKey, bytes: ArrayBuffer): Promise<{ started: boolean; complete: boolean }> {
+  /** The next chunk(s) of a file as received, in order (a `.gz` as shipped, or unzipped by the transport). */
+  async pushIdxChunk(ticket: number, file: IdxFileKey, bytes: ArrayBuffer | ArrayBuffer[]): Promise<{ started: boolean; complete: boolean }> {
     const stream = this.streamFor(ticket);
-    await stream.assembler.push(file, new Uint8Array(bytes));
+    for (const b of Array.isArray(bytes) ? bytes : [bytes]) await stream.assembler.push(file, new Uint8Array(b));
     return this.afterStream(stream);
   }
 
