@@ -2,16 +2,17 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { it } from 'vitest';
 import { registerOwnKernels } from '../src/lib/engine/kernels/matmul';
-import { setFusedSoftmaxXent as setFusedLoss } from '../src/lib/engine/kernels/softmax-xent';
+import { setFusedSoftmaxXent } from '../src/lib/engine/kernels/softmax-xent';
 import { buildModel } from '../src/lib/engine/models/build';
 import { classicMlp } from '../src/lib/engine/models/spec';
 import { FusedAdamOptimizer } from '../src/lib/engine/train/fused-adam';
-import { StepRunner } from '../src/lib/engine/train/step';
+import { setHandWrittenBackward, StepRunner } from '../src/lib/engine/train/step';
 import { loadMnist, slice } from '../tests/unit/helpers';
 
 /**
  * CPU time of one training step of the classic MLP on Node's WASM backend with our kernels, one thread:
- * rounds alternate the step as before (TF.js ops for the loss and accuracy) and the fused path, in one process.
+ * rounds alternate the step as before (TF.js ops for the loss and accuracy, the tape), with the fused loss
+ * (kernels/softmax-xent.ts), and with the fused loss and the hand-written backward (train/step.ts), in one process.
  * `npx vitest run --config bench/vitest.config.ts bench/step-overhead.bench-test.ts` (BATCH, ROUNDS, STEPS).
  */
 it('training step of the classic MLP, WASM, our kernels, 1 thread: CPU ms per step, alternating', async () => {
@@ -26,7 +27,12 @@ it('training step of the classic MLP, WASM, our kernels, 1 thread: CPU ms per st
   const runner = new StepRunner(model, data, 'sparseCategoricalCrossentropy');
   const x = Float32Array.from(data.train.x.subarray(0, batch * 784), (v) => v / 255);
   const y = Int32Array.from(data.train.y.subarray(0, batch));
-  const variants: [string, boolean][] = [['before', false], ['fused', true]];
+  // Each variant switches our pieces on or off: [fused softmax cross-entropy, hand-written backward instead of the tape].
+  const variants: [string, [boolean, boolean]][] = [['before', [false, false]], ['loss', [true, false]], ['fused', [true, true]]];
+  const setFused = ([loss, hand]: [boolean, boolean]) => {
+    setFusedSoftmaxXent(loss);
+    setHandWrittenBackward(hand);
+  };
   const results: Record<string, number[]> = {};
   const run = async (n: number) => {
     let last: tf.Tensor[] = [];
@@ -39,13 +45,13 @@ it('training step of the classic MLP, WASM, our kernels, 1 thread: CPU ms per st
     tf.dispose(last);
   };
   for (const [, on] of variants) {
-    setFusedLoss(on);
+    setFused(on);
     await run(30);
   }
   const tensors = tf.memory().numTensors;
   for (let r = 0; r < rounds; r++) {
     for (const [name, on] of variants) {
-      setFusedLoss(on);
+      setFused(on);
       const c0 = process.cpuUsage();
       const t0 = performance.now();
       await run(steps);
@@ -55,11 +61,14 @@ it('training step of the classic MLP, WASM, our kernels, 1 thread: CPU ms per st
       (results[`${name} wall`] ??= []).push(wall / steps);
     }
   }
-  setFusedLoss(true);
+  setFused([true, true]);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const [name, xs] of Object.entries(results)) console.log(`${name.padEnd(14)} ms/step median ${median(xs).toFixed(3)}  (${xs.map((v) => v.toFixed(3)).join(', ')})`);
-  const ratios = results.before.map((b, i) => b / results.fused[i]);
-  console.log(`before / fused CPU time per round: ${ratios.map((v) => v.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)}; ${Math.round((batch * 1000) / median(results.fused)).toLocaleString('en')} samples/s of CPU time fused`);
+  for (const [a, b] of [['before', 'fused'], ['loss', 'fused'], ['before', 'loss']]) {
+    const ratios = results[a].map((v, i) => v / results[b][i]);
+    console.log(`${a} / ${b} CPU time per round: ${ratios.map((v) => v.toFixed(3)).join(', ')}; median ${median(ratios).toFixed(3)}`);
+  }
+  console.log(`${Math.round((batch * 1000) / median(results.fused)).toLocaleString('en')} samples/s of CPU time, all fused`);
   console.log(`tensors before ${tensors}, after ${tf.memory().numTensors}`);
   optimizer.dispose();
   model.dispose();

@@ -7,7 +7,7 @@ import { buildModel } from '../../src/lib/engine/models/build';
 import { classicMlp } from '../../src/lib/engine/models/spec';
 import { FusedAdamOptimizer } from '../../src/lib/engine/train/fused-adam';
 import { accuracy, sparseCategoricalCrossentropy } from '../../src/lib/engine/train/losses';
-import { StepRunner } from '../../src/lib/engine/train/step';
+import { setHandWrittenBackward, StepRunner } from '../../src/lib/engine/train/step';
 import { loadMnist, slice } from './helpers';
 
 beforeAll(async () => {
@@ -16,6 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   setFusedSoftmaxXent(true);
+  setHandWrittenBackward(true);
   await tf.setBackend('cpu');
 });
 
@@ -88,12 +89,13 @@ describe('fused softmax + sparse cross-entropy + accuracy (WASM)', () => {
     tf.dispose([x, y]);
   });
 
-  it('the training step gives the same losses, accuracies and weights with and without it (classic MLP, 20 steps)', async () => {
+  it('the training step gives the same losses, accuracies, gradients and weights with and without it and the hand-written backward (classic MLP, 20 steps)', async () => {
     const data = slice(await loadMnist(), 1280, 10);
     const batch = 64;
-    const run = (on: boolean) => {
+    const run = (on: boolean, hand = false, spec = classicMlp()) => {
       setFusedSoftmaxXent(on);
-      const model = buildModel(classicMlp(), data.inputShape, 9);
+      setHandWrittenBackward(hand);
+      const model = buildModel(spec, data.inputShape, 9);
       const optimizer = new FusedAdamOptimizer(0.001, 0.9, 0.999, 1e-7);
       const runner = new StepRunner(model, data, 'sparseCategoricalCrossentropy');
       const out: { loss: number; acc: number }[] = [];
@@ -107,13 +109,22 @@ describe('fused softmax + sparse cross-entropy + accuracy (WASM)', () => {
       }
       const tensorsAfter = tf.memory().numTensors;
       const weights = model.getWeights().map((w) => w.dataSync().slice());
+      const grads = tf.tidy(() => {
+        const x = Float32Array.from(data.train.x.subarray(0, batch * 784), (v) => v / 255);
+        const g = (runner as unknown as { gradients(x: tf.Tensor, y: tf.Tensor1D): { value: tf.Scalar; grads: tf.NamedTensorMap; acc: tf.Scalar } }).gradients(
+          tf.tensor(x, [batch, 784]),
+          tf.tensor1d(Int32Array.from(data.train.y.subarray(0, batch)), 'int32'),
+        );
+        return Object.keys(g.grads).sort().map((k) => g.grads[k].dataSync().slice());
+      });
       optimizer.dispose();
       model.dispose();
-      return { out, weights, leaked: tensorsAfter - before - 4 /* Adam's moments, created at the first step */ };
+      return { out, weights, grads, leaked: tensorsAfter - before - 2 * model.trainableWeights.length /* Adam's moments, created at the first step */ };
     };
     const plain = run(false);
-    const ours = run(true);
+    const ours = run(true, true);
     setFusedSoftmaxXent(true);
+    setHandWrittenBackward(true);
     expect(ours.leaked).toBe(plain.leaked);
     for (let s = 0; s < 20; s++) {
       expect(ours.out[s].loss).toBeCloseTo(plain.out[s].loss, 4);
@@ -123,6 +134,52 @@ describe('fused softmax + sparse cross-entropy + accuracy (WASM)', () => {
       let worst = 0;
       for (let i = 0; i < plain.weights[w].length; i++) worst = Math.max(worst, Math.abs(plain.weights[w][i] - ours.weights[w][i]));
       expect(worst, `weight ${w}`).toBeLessThan(1e-4);
+      worst = 0;
+      for (let i = 0; i < plain.grads[w].length; i++) worst = Math.max(worst, Math.abs(plain.grads[w][i] - ours.grads[w][i]));
+      expect(worst, `gradient ${w}`).toBeLessThan(1e-4);
     }
+    expect(plain.grads.length).toBe(plain.weights.length);
+  });
+
+  it('the hand-written backward pass of a Dense-only classifier gives the tape’s losses, gradients and weights exactly', async () => {
+    const data = slice(await loadMnist(), 1280, 10);
+    const batch = 64;
+    const specs = [
+      classicMlp(),
+      { name: 'deep', layers: [{ type: 'flatten' as const }, { type: 'dense' as const, units: 48, activation: 'relu' as const }, { type: 'dense' as const, units: 24, activation: 'linear' as const }, { type: 'dense' as const, units: 10, activation: 'softmax' as const }] },
+    ];
+    for (const spec of specs) {
+      // mixed: the two paths take turns on one runner and optimizer (the Adam moments must follow their variables).
+      const run = (hand: boolean | 'mixed') => {
+        setHandWrittenBackward(hand === true);
+        const model = buildModel(spec, data.inputShape, 9);
+        const optimizer = new FusedAdamOptimizer(0.001, 0.9, 0.999, 1e-7);
+        const runner = new StepRunner(model, data, 'sparseCategoricalCrossentropy');
+        const out: number[] = [];
+        const before = tf.memory().numTensors;
+        for (let s = 0; s < 10; s++) {
+          if (hand === 'mixed') setHandWrittenBackward(s % 2 === 1);
+          const x = Float32Array.from(data.train.x.subarray(s * batch * 784, (s + 1) * batch * 784), (v) => v / 255);
+          const y = Int32Array.from(data.train.y.subarray(s * batch, (s + 1) * batch));
+          const r = runner.step(optimizer, x, y, batch);
+          out.push(r[0].dataSync()[0], r[1].dataSync()[0], r[2].dataSync()[0]);
+          tf.dispose(r);
+        }
+        const grown = tf.memory().numTensors - before;
+        const weights = model.getWeights().flatMap((w) => Array.from(w.dataSync()));
+        optimizer.dispose();
+        model.dispose();
+        return { out, weights, grown };
+      };
+      const tape = run(false);
+      const hand = run(true);
+      expect(hand.grown).toBe(tape.grown);
+      expect(hand.out).toEqual(tape.out);
+      expect(hand.weights).toEqual(tape.weights);
+      const mixed = run('mixed');
+      expect(mixed.out).toEqual(tape.out);
+      expect(mixed.weights).toEqual(tape.weights);
+    }
+    setHandWrittenBackward(true);
   });
 });

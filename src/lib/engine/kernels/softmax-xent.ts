@@ -101,12 +101,13 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo[] {
 }
 
 function gradKernel(args: KernelArgs): tf.TensorInfo {
-  const { logits, labels, dy } = args.inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo; dy: tf.TensorInfo };
+  const { logits, labels, dy } = args.inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo; dy?: tf.TensorInfo };
   const out = args.backend.makeOutput(logits.shape, 'float32');
   // Views after the allocation: it may have grown the heap (a new buffer).
   const { x, y, rows, classes } = views(args.backend, logits, labels);
   const memory = wasmMemory(args.backend)!;
-  const scale = new Float32Array(memory.buffer, heapOffset(args.backend, dy), 1)[0] / rows;
+  // Without dy: d(mean loss)/d(logits) itself (dy = 1).
+  const scale = (dy ? new Float32Array(memory.buffer, heapOffset(args.backend, dy), 1)[0] : 1) / rows;
   const d = new Float32Array(memory.buffer, heapOffset(args.backend, out), rows * classes);
   const p = rowScratch(classes);
   for (let r = 0; r < rows; r++) {
@@ -142,6 +143,11 @@ export function registerSoftmaxXent(backendName = 'wasm'): void {
       },
     });
   }
+}
+
+/** d(mean loss)/d(logits) of `sparseSoftmaxCrossEntropy` (dy = 1), for a backward pass written by hand. */
+export function sparseSoftmaxCrossEntropyGrad(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D {
+  return tf.engine().runKernel(SOFTMAX_XENT_GRAD, { logits, labels }) as tf.Tensor2D;
 }
 
 /**

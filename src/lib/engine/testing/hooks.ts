@@ -42,10 +42,14 @@ export async function breakBackendForTest(): Promise<never> {
   try {
     tf.add(a, b).dispose();
   } finally {
-    try {
-      tf.dispose([a, b]);
-    } catch {
-      // Freeing on an overwritten heap may trap too; those two tensors are lost with it.
+    // Freeing on an overwritten heap may trap too (where, depends on the heap's layout); each tensor is let go of
+    // on its own, so the engine forgets both either way (it counts a tensor out before freeing its memory).
+    for (const t of [a, b]) {
+      try {
+        t.dispose();
+      } catch {
+        // Its memory is lost with the heap.
+      }
     }
   }
   throw new Error(`breakBackendForTest: ${backend} did not fail`);

@@ -2,9 +2,45 @@ import * as tf from '@tensorflow/tfjs';
 import { featureSize, type Dataset } from '../data/dataset';
 import { checkInjectedFailure } from './fault';
 import { isFusedAdam } from './fused-adam';
-import { fusedSoftmaxXentActive, sparseSoftmaxCrossEntropy } from '../kernels/softmax-xent';
+import { ownMatMulActive } from '../kernels/matmul';
+import { fusedSoftmaxXentActive, sparseSoftmaxCrossEntropy, sparseSoftmaxCrossEntropyGrad } from '../kernels/softmax-xent';
 import { endsInDenseSoftmax, trainingForward } from './forward';
 import { accuracy, batchLoss, type LossName } from './losses';
+
+/** One Dense layer of a model that `StepRunner` trains with its hand-written backward pass. */
+interface DenseStage {
+  kernel: tf.Variable;
+  bias: tf.Variable | null;
+  relu: boolean;
+}
+
+let handBackward = true;
+
+/** Turns the hand-written backward pass for Dense-only classifiers off (the tape runs) or back on; for benchmarks and tests. */
+export function setHandWrittenBackward(on: boolean): void {
+  handBackward = on;
+}
+
+/**
+ * The model as Flatten? → Dense(relu | linear)* → Dense(softmax), every weight trainable, or null. Such a model
+ * (the classic MLP) trains on WASM without TF.js's gradient tape (see `StepRunner.denseGradients`).
+ */
+function denseStages(model: tf.LayersModel, vars: tf.Variable[]): DenseStage[] | null {
+  const layers = model.layers[0]?.getClassName() === 'Flatten' ? model.layers.slice(1) : model.layers;
+  const trainable = new Set(vars);
+  const stages: DenseStage[] = [];
+  for (const [i, layer] of layers.entries()) {
+    if (layer.getClassName() !== 'Dense') return null;
+    const d = layer as unknown as { kernel: { read(): tf.Tensor }; bias?: { read(): tf.Tensor } | null; activation: { getClassName(): string } };
+    const act = d.activation.getClassName();
+    if (i === layers.length - 1 ? act !== 'softmax' : act !== 'relu' && act !== 'linear') return null;
+    const kernel = d.kernel.read() as tf.Variable;
+    const bias = (d.bias?.read() as tf.Variable | undefined) ?? null;
+    if (!trainable.has(kernel) || (bias && !trainable.has(bias)) || kernel.rank !== 2) return null;
+    stages.push({ kernel, bias, relu: act === 'relu' });
+  }
+  return stages.length > 0 && stages.length + (layers === model.layers ? 0 : 1) === model.layers.length && vars.length === stages.reduce((n, s) => n + (s.bias ? 2 : 1), 0) ? stages : null;
+}
 
 /** One step's outputs: scalars the caller reads back and disposes. */
 export type StepScalars = [loss: tf.Scalar, accuracy: tf.Scalar, gradNorm: tf.Scalar];
@@ -22,6 +58,8 @@ export class StepRunner {
   private readonly explicitTranspose: boolean;
   /** The model starts with Flatten and our forward pass runs: the batch goes in flat (no reshape kernel). */
   private readonly flatInput: boolean;
+  /** A Dense-only classifier with softmax output (hand-written backward on WASM), else null. */
+  private readonly stages: DenseStage[] | null;
 
   constructor(
     private readonly model: tf.LayersModel,
@@ -33,6 +71,42 @@ export class StepRunner {
     this.features = featureSize(dataset.inputShape);
     this.explicitTranspose = tf.getBackend() !== 'webgpu';
     this.flatInput = this.explicitTranspose && model.layers[0]?.getClassName() === 'Flatten';
+    this.stages = this.classification && lossName === 'sparseCategoricalCrossentropy' ? denseStages(model, this.vars) : null;
+  }
+
+  /**
+   * Loss, accuracy and gradients of a Dense-only classifier without TF.js's tape: the forward pass keeps each
+   * layer's input and output, the backward runs the same kernels the tape would (our fused cross-entropy gradient,
+   * relu' as step·mul, column sums for the biases, dW = hᵀ·dz and dh = dz·Wᵀ with transpose flags), in reverse.
+   * Why: the tape's bookkeeping (custom-gradient wrappers, saved clones, the graph walk, gradient accumulation)
+   * cost more than the kernels themselves at batch 128. Only where our matmul and fused loss run (WASM).
+   */
+  private denseGradients(stages: DenseStage[], x: tf.Tensor, y: tf.Tensor1D): { value: tf.Scalar; grads: tf.NamedTensorMap; acc: tf.Scalar } {
+    const engine = tf.engine();
+    return tf.tidy(() => {
+      const inputs: tf.Tensor2D[] = [];
+      const outputs: tf.Tensor2D[] = [];
+      let h = (x.rank === 2 ? x : tf.reshape(x, [x.shape[0], -1])) as tf.Tensor2D;
+      for (const s of stages) {
+        inputs.push(h);
+        const args: tf.NamedTensorMap = s.bias ? { a: h, b: s.kernel, bias: s.bias } : { a: h, b: s.kernel };
+        h = engine.runKernel('_FusedMatMul', args, { transposeA: false, transposeB: false, activation: s.relu ? 'relu' : 'linear', leakyreluAlpha: 0 }) as tf.Tensor2D;
+        outputs.push(h);
+      }
+      const { loss, accuracy } = sparseSoftmaxCrossEntropy(h, y);
+      // Keys in the variables' order, as tf.variableGrads gives them: the fused Adam keeps its moments by position.
+      const grads: tf.NamedTensorMap = {};
+      for (const v of this.vars) grads[v.name] = undefined as unknown as tf.Tensor;
+      let dy = sparseSoftmaxCrossEntropyGrad(h, y);
+      for (let i = stages.length - 1; i >= 0; i--) {
+        const s = stages[i];
+        const dz = i < stages.length - 1 && s.relu ? tf.mul(dy, tf.step(outputs[i])) : dy;
+        grads[s.kernel.name] = engine.runKernel('BatchMatMul', { a: inputs[i], b: dz }, { transposeA: true, transposeB: false }) as tf.Tensor;
+        if (s.bias) grads[s.bias.name] = tf.sum(dz, 0);
+        if (i > 0) dy = engine.runKernel('BatchMatMul', { a: dz, b: s.kernel }, { transposeA: false, transposeB: true }) as tf.Tensor2D;
+      }
+      return { value: loss, grads, acc: accuracy };
+    });
   }
 
   private inputs(xBuf: Float32Array, yBuf: Int32Array | Float32Array, batch: number): [tf.Tensor, tf.Tensor1D] {
@@ -43,6 +117,7 @@ export class StepRunner {
 
   private gradients(x: tf.Tensor, y: tf.Tensor1D): { value: tf.Scalar; grads: tf.NamedTensorMap; acc: tf.Scalar } {
     let acc: tf.Scalar | undefined;
+    if (this.stages && handBackward && this.explicitTranspose && ownMatMulActive() && fusedSoftmaxXentActive()) return this.denseGradients(this.stages, x, y);
     // WASM with our kernels, softmax output, sparse cross-entropy: softmax, loss and accuracy in one kernel.
     if (this.explicitTranspose && this.classification && this.lossName === 'sparseCategoricalCrossentropy' && fusedSoftmaxXentActive() && endsInDenseSoftmax(this.model)) {
       const { value, grads } = tf.variableGrads(() => {
