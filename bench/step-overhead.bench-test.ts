@@ -61,6 +61,24 @@ it('training step of the classic MLP, WASM, our kernels, 1 thread: CPU ms per st
       (results[`${name} wall`] ??= []).push(wall / steps);
     }
   }
+  // One step of each variant under tf.profile: kernels per step, and the kernels' own time (Node's clock).
+  for (const [name, on] of variants) {
+    setFused(on);
+    const info = await tf.profile(() => {
+      tf.dispose(runner.step(optimizer, x, y, batch));
+      return [];
+    });
+    const byName = new Map<string, { calls: number; ms: number }>();
+    for (const k of info.kernels) {
+      const row = byName.get(k.name) ?? { calls: 0, ms: 0 };
+      row.calls++;
+      row.ms += Number(await k.kernelTimeMs) || 0;
+      byName.set(k.name, row);
+    }
+    const rows = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms);
+    const total = rows.reduce((t, [, r]) => t + r.ms, 0);
+    console.log(`${name}: ${info.kernels.length} kernel calls, ${total.toFixed(2)} ms in kernels: ${rows.map(([k, r]) => `${k} ×${r.calls} ${r.ms.toFixed(2)}`).join(', ')}`);
+  }
   setFused([true, true]);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   for (const [name, xs] of Object.entries(results)) console.log(`${name.padEnd(14)} ms/step median ${median(xs).toFixed(3)}  (${xs.map((v) => v.toFixed(3)).join(', ')})`);
