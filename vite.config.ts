@@ -2,6 +2,7 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { serviceWorker } from './service-worker/plugin';
+import { wasmGzip } from './vite-plugins/wasm-gzip';
 
 /**
  * Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer).
@@ -15,11 +16,10 @@ const isolationHeaders = {
 export default defineConfig({
   // Relative base: dist/ works from any sub-folder of a static host.
   base: './',
-  plugins: [svelte(), serviceWorker()],
+  plugins: [svelte(), serviceWorker(), wasmGzip()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders, port: 4173 },
-  // The worker's chunks are not minified (docs/RUNTIME.md, "The minifier breaks threaded WASM"); the page's are.
-  worker: { format: 'es', rolldownOptions: { output: { minify: 'dce-only' } } },
+  worker: { format: 'es' },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,
