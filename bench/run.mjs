@@ -1,4 +1,4 @@
-// npm run bench [-- quick | page | tune | lenet | kernels | webgpu-kernels | race] [-- no-build] (BENCH_DIST, BENCH_PORT: build folder and port): trains in headless Chromium through the app's own worker and prints a table.
+// npm run bench [-- quick | page | tune | lenet | kernels | webgpu-kernels | race] [-- no-build] (BENCH_DIST, BENCH_PORT: build folder and port; kernels: ROUNDS, KERNEL_MODELS=mlp|lenet): trains in headless Chromium through the app's own worker and prints a table.
 // Writes bench/results.json. A benchmark, not a test: numbers depend on the machine.
 import { spawn, execSync } from 'node:child_process';
 import { writeFileSync, existsSync } from 'node:fs';
@@ -145,10 +145,11 @@ async function kernelsBench(browser, rounds) {
     { name: 'ours, 1 thread', kernels: { own: true, threads: 1 } },
     { name: 'ours, all cores', kernels: { own: true, threads: 0 } },
   ];
+  // KERNEL_MODELS=mlp (or lenet): only that model, so more rounds fit in the same time.
   const models = [
     { model: 'mlp', sizes: [32, 128, 512], ms: 2000 },
     { model: 'lenet', sizes: [32, 128], ms: 2000 },
-  ];
+  ].filter((m) => !process.env.KERNEL_MODELS || process.env.KERNEL_MODELS.split(',').includes(m.model));
   const samples = {};
   const add = (key, v) => (samples[key] ??= []).push(v);
   let threadsSeen = 1;
