@@ -33,6 +33,8 @@ export function wasmGzip(): Plugin {
         res.setHeader('Content-Type', 'application/wasm');
         res.setHeader('Content-Encoding', 'gzip');
         res.setHeader('Vary', 'Accept-Encoding');
+        // A hashed name never changes content: kept without asking again (the page's warmed copy is used as it is).
+        res.setHeader('Cache-Control', /-[\w-]{8}\.wasm$/.test(path) ? 'public, max-age=31536000, immutable' : 'no-cache');
         res.setHeader('Content-Length', String(body.length));
         res.end(req.method === 'HEAD' ? undefined : body);
       });

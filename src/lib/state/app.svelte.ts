@@ -169,6 +169,11 @@ export class AppState {
 
   // ---- Commands ----
 
+  /** Starts the worker and warms the WASM binary's cache before the page mounts (main.ts, on the Train view). */
+  prestartEngine(): void {
+    this.client.prestart();
+  }
+
   /** What the engine's first start loads (App sets it: the data picker's choice). */
   initialLoad: () => Promise<void> = async () => {};
   private started: Promise<void> | null = null;
@@ -191,7 +196,7 @@ export class AppState {
       const subscribed = this.client.api.session.subscribe(Comlink.proxy((s: SessionSnapshot) => this.mirror(s)));
       this.engineStart = subscribed.then(() => this.engine.start());
       await Promise.all([this.engineStart, this.initialLoad()]);
-      await this.engine.pickFastest();
+      await this.engine.pickFastest(false, { deferMeasurement: true });
       // Offline, the Train view needs the engine's files: the service worker keeps them from now on.
       void cacheEngineFiles().catch(() => {});
     })();

@@ -23,10 +23,14 @@ export class BackendCommands {
    * started on the first backend that works) is ready at once: Train does not wait for it. Training or
    * tuning puts the measurement off until they end, so it never competes with them for the CPU.
    */
-  async pickFastest(remeasure = false): Promise<void> {
+  async pickFastest(remeasure = false, options: { deferMeasurement?: boolean } = {}): Promise<void> {
     if (this.app.forcedBackend !== 'auto' || !this.app.model || !this.app.backend || !this.app.dataset || this.app.run.isActive) return;
     const key = BackendComparison.cacheKey(this.app.model.totalParams);
     const cached = remeasure ? null : BackendComparison.readCache(key);
+    if (!cached && options.deferMeasurement) {
+      this.measureSoon();
+      return;
+    }
     if (!cached) {
       // "Measure again" (remeasure) also times GPUs emulated in software; see the worker's measureBackends.
       const spec = this.app.spec;
@@ -50,8 +54,29 @@ export class BackendCommands {
    * that has finished is applied first.
    */
   async beforeHeavyWork(): Promise<void> {
+    if (this.pendingMeasure !== null) {
+      // Not started yet: it runs after the work, as one that was running would.
+      clearTimeout(this.pendingMeasure);
+      this.pendingMeasure = null;
+      this.app.comparison.postponed = true;
+    }
     this.app.comparison.cancel();
     await this.applyMeasuredBackend();
+  }
+
+  private pendingMeasure: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * The first visit's comparison starts once the page has settled: its worker (a second engine compiling, then
+   * timing every backend on both cores) would otherwise take a core from the first steps of a Train pressed at once.
+   */
+  private measureSoon(): void {
+    if (this.pendingMeasure !== null) clearTimeout(this.pendingMeasure);
+    this.pendingMeasure = setTimeout(() => {
+      this.pendingMeasure = null;
+      if (this.app.run.isActive || this.app.session.busy !== null) this.app.comparison.postponed = true;
+      else void this.pickFastest();
+    }, 2000);
   }
 
   /** After a run or tuning: a comparison that was put off runs once the page has been idle a moment. */

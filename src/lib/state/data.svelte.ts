@@ -93,11 +93,12 @@ export class DataState {
   async playground(options: SyntheticOptions): Promise<void> {
     Object.assign(this.generator, options);
     this.choice = CATALOG.find((e) => e.kind === 'generator' && e.synth === options.kind)?.id ?? this.choice;
+    // The settings first: whatever the user types once the data is shown is kept (set after the data, they
+    // overwrote an epoch count typed while the model was being planned).
+    const twoD = options.kind !== 'linear';
+    if (twoD) Object.assign(app.settings, PLAYGROUND_CONFIG);
     await this.generate();
-    if (app.dataset?.inputShape.join() === '2') {
-      Object.assign(app.settings, PLAYGROUND_CONFIG);
-      await editor.choosePlayground();
-    }
+    if (twoD && app.dataset?.inputShape.join() === '2') await editor.choosePlayground();
   }
 
   /** Back to MNIST with the classic model and settings. */

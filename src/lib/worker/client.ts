@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import './error-transfer';
 import type { TrainerApi } from './trainer.worker';
+import simdWasm from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 
 /**
  * Owns the training worker: starts it lazily, and can terminate it (a hung or lost backend) and start
@@ -22,6 +23,15 @@ export class TrainerClient {
       this.remote = Comlink.wrap<TrainerApi>(this.worker);
     }
     return this.remote;
+  }
+
+  /**
+   * Starts the worker now (its thread and script load while the page mounts) and fetches the WASM backend's binary
+   * into the HTTP cache, where the worker's own fetch of it finds it instead of waiting on the network.
+   */
+  prestart(): void {
+    void this.api;
+    void fetch(simdWasm, { priority: 'low' } as RequestInit).then((r) => r.arrayBuffer()).catch(() => {});
   }
 
   /** Ends the worker at once (everything in it is lost); the next `api` access starts a fresh one. */
