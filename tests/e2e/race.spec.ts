@@ -14,7 +14,8 @@ test('a learning-rate race: three live curves, the too-large rate diverges alone
   await page.getByTestId('synthetic-load').click();
   await expect(page.getByTestId('dataset-size')).toContainText(/1,?200 training/);
   await expect(page.getByTestId('train')).toBeEnabled({ timeout: 30_000 });
-  await page.getByTestId('epochs').fill('5');
+  // Enough epochs to watch it run: on WASM the three contenders train 5 epochs of this spiral in about a second.
+  await page.getByTestId('epochs').fill('20');
 
   await page.getByTestId('race-mode').check();
   await page.getByTestId('race-preset').selectOption('learningRates');
@@ -23,11 +24,11 @@ test('a learning-rate race: three live curves, the too-large rate diverges alone
   await page.getByTestId('race-start').click();
 
   // Live: the chart holds three curves and grows while the race runs; the single Train button waits.
+  await expect(page.getByTestId('race-live')).toHaveAttribute('data-status', 'running');
+  await expect(page.getByTestId('train')).toBeDisabled();
   const chart = page.getByTestId('race-chart');
   await expect(chart).toHaveAttribute('data-series', '3');
   await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 30_000 }).toBeGreaterThan(60);
-  await expect(page.getByTestId('race-live')).toHaveAttribute('data-status', 'running');
-  await expect(page.getByTestId('train')).toBeDisabled();
   await page.getByTestId('race-card').screenshot({ path: info.outputPath('race-in-progress.png') });
   await info.attach('race in progress', { path: info.outputPath('race-in-progress.png'), contentType: 'image/png' });
 
@@ -38,7 +39,7 @@ test('a learning-rate race: three live curves, the too-large rate diverges alone
   await expect(outcomes.nth(2)).toContainText(/learning rate [\d.e-]+ diverged at step \d+: the loss (grew past 4× its best|became NaN or infinite)/);
   for (const i of [0, 1]) {
     await expect(outcomes.nth(i)).toHaveAttribute('data-status', 'done');
-    await expect(outcomes.nth(i)).toContainText(/finished 5 epochs .*test accuracy \d+\.\d%/);
+    await expect(outcomes.nth(i)).toContainText(/finished 20 epochs .*test accuracy \d+\.\d%/);
   }
   // The calm contenders trained all their steps, the wild one stopped early.
   const rows = page.getByTestId('race-row');
@@ -57,7 +58,7 @@ test('a learning-rate race: three live curves, the too-large rate diverges alone
   // The whole experiment travels with the contenders: the generator's settings, the model and the shared settings.
   const query = new URLSearchParams(link.split('?')[1]);
   expect(query.get('n')).toBe('1200');
-  expect(query.get('epochs')).toBe('5');
+  expect(query.get('epochs')).toBe('20');
   expect(query.get('layers') ?? query.get('preset')).toBeTruthy();
 
   await page.goto('./#/runs');
@@ -71,7 +72,7 @@ test('a learning-rate race: three live curves, the too-large rate diverges alone
   await expect(page.getByTestId('race-preset')).toHaveValue('learningRates');
   await expect(page.getByTestId('race-contender')).toHaveCount(3);
   await expect(page.getByTestId('dataset-size')).toContainText(/1,?200 training/, { timeout: 60_000 });
-  await expect(page.getByTestId('epochs')).toHaveValue('5');
+  await expect(page.getByTestId('epochs')).toHaveValue('20');
   await expect(page.getByTestId('total-params')).toHaveText(params!);
   await expect(page.getByTestId('race-start')).toBeEnabled({ timeout: 30_000 });
   expect(errors).toEqual([]);

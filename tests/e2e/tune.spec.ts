@@ -5,8 +5,8 @@ test('Auto finds the batch size and the learning rate, shows how it decided, the
   await openApp(page);
   await setField(page, 'epochs', 1);
   await page.getByTestId('auto').click();
-  await expect(page.getByTestId('tune-stage')).toHaveAttribute('data-stage', 'batch');
-  // The batch-size table fills in row by row, then names its choice.
+  // The batch-size table fills in row by row, then names its choice (the batch stage itself can pass between two
+  // polls on WASM: its table is the proof it ran).
   await expect(page.getByTestId('batch-reason')).toBeVisible({ timeout: 60_000 });
   const chosenRow = page.locator('[data-testid=batch-table] tr.chosen');
   await expect(chosenRow).toHaveCount(1);

@@ -26,6 +26,8 @@ export class RunState {
   error = $state<string | null>(null);
   epochRows = $state<EpochMetrics[]>([]);
   lastLoss = $state<number | null>(null);
+  /** The loss of this run's first reported step (how far it has come since). */
+  firstLoss = $state<number | null>(null);
   /** The smoothed loss after the last reported step. */
   smoothedLoss = $state<number | null>(null);
   version = $state(0);
@@ -73,6 +75,7 @@ export class RunState {
     this.error = null;
     this.epochRows = [];
     this.lastLoss = null;
+    this.firstLoss = null;
     for (const s of [this.steps, this.loss, this.lossSmooth, this.accSmooth, this.accuracy, this.learningRate, this.gradNorm]) s.clear();
     this.lossSmoother.reset();
     this.accSmoother.reset();
@@ -101,6 +104,7 @@ export class RunState {
     this.stepInEpoch = record.completedEpochs > 0 ? record.stepsPerEpoch : 0;
     this.totalSteps = record.stepLoss.length;
     this.lastLoss = record.stepLoss.length ? record.stepLoss[record.stepLoss.length - 1] : null;
+    this.firstLoss = record.stepLoss.length ? record.stepLoss[0] : null;
     this.seconds = record.seconds;
     this.version++;
   }
@@ -156,6 +160,7 @@ export class RunState {
         this.totalSteps = event.firstStep + event.loss.length;
         this.samplesPerSec = event.samplesPerSec;
         this.lastLoss = event.loss[event.loss.length - 1];
+        if (this.firstLoss === null && event.loss.length) this.firstLoss = event.loss[0];
         this.smoothedLoss = this.lossSmooth.view()[this.lossSmooth.length - 1];
         this.version++;
         break;
