@@ -1,16 +1,16 @@
 /**
- * English texts of the exported bundle (issue 13): README.md, the model card's words and the demo page.
- * zh-bundle.ts mirrors it (`BundleTexts`). The worker loads one of the two with the export command and hands
- * it to the engine's renderers (engine/export/readme.ts, bundle.ts), which keep no prose of their own.
+ * English texts of the exported bundle (issue 13): README.md, the model card's words and the demo page, as the
+ * engine's renderers ask for them (`BundleTexts`, engine/export/bundle-texts.ts). zh-bundle.ts is the same in
+ * Chinese. The worker loads one of the two with the export command and hands it to the renderers.
  *
  * README functions get values that are already Markdown (readme.ts escapes names from the card with mdText
- * or mdCode before they arrive here). `demo` holds plain strings only: they travel to the bundle's demo page
- * as JSON, where demo.js fills `{placeholders}` and sets them as text, never as markup.
+ * or mdCode before they arrive here). `demo` holds plain strings only: demo.js fills `{placeholders}` and sets
+ * them as text, never as markup.
  */
-import type { Preprocessing, TunerDecision } from '../engine/runs/record';
-import type { TuningRecord } from '../engine/train/config';
+import type { BundleTexts } from '../engine/export/bundle-texts';
+import type { Preprocessing } from '../engine/runs/record';
 
-export type BundleLanguage = 'en' | 'zh-CN';
+export type { BundleLanguage, BundleTexts } from '../engine/export/bundle-texts';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)}%`);
 const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
@@ -31,18 +31,18 @@ function preprocessing(pre: Preprocessing): string {
   return `${scaled}${norm}.`;
 }
 
-export const enBundle = {
+export const enBundle: BundleTexts = {
   /** The card's `language` field. */
-  language: 'en' as BundleLanguage,
+  language: 'en',
   /** The name of a model imported without its card. */
   importedName: 'Imported model',
-  task: { classification: 'classification', regression: 'regression' } as Record<string, string>,
-  inputKind: { image: 'image', tabular: 'tabular' } as Record<string, string>,
+  task: { classification: 'classification', regression: 'regression' },
+  inputKind: { image: 'image', tabular: 'tabular' },
   /** Words of the card (`dataset.preprocessing.description`). */
   card: {
     preprocessing,
     /** A tuner decision's reason in this language, or null to keep the card's own text (English as recorded). */
-    tunerReason: (_decision: TunerDecision, _tuning: TuningRecord | undefined): string | null => null,
+    tunerReason: () => null,
   },
   readme: {
     /** Joins of the README's structure: a label and its value, an aside, the items of a list. */
@@ -135,12 +135,12 @@ export const enBundle = {
       earlyStopping: 'Early stopping',
       seed: 'Seed',
     },
-    lossNames: {} as Record<string, string>,
+    lossNames: {},
     earlyStopping: (patience: number, restoreBest: boolean) => `patience ${patience}, restore best weights: ${restoreBest ? 'yes' : 'no'}`,
     off: 'off',
     tuner: 'Auto-tuner',
     /** A tuned setting's name in words; a name without one is shown as the card has it (`learningRate`). */
-    tunerParameters: {} as Record<string, string>,
+    tunerParameters: {},
     byHand: 'The hyper-parameters were set by hand (the auto-tuner did not run).',
     results: 'Results',
     resultRows: {
@@ -202,6 +202,3 @@ export const enBundle = {
     },
   },
 };
-
-/** The bundle's texts in one language; zh-bundle.ts must have the same shape. */
-export type BundleTexts = typeof enBundle;

@@ -4,7 +4,7 @@
  */
 import type { Preprocessing, TunerDecision } from '../engine/runs/record';
 import type { TuningRecord } from '../engine/train/config';
-import type { BundleLanguage, BundleTexts } from './en-bundle';
+import type { BundleLanguage, BundleTexts } from '../engine/export/bundle-texts';
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(2)}%`);
 const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);

@@ -9,7 +9,7 @@ import indexHtml from './assets/index.html?raw';
 import tfjsLicence from './assets/LICENSE-tfjs.txt?raw';
 import demoJs from './assets/demo.js?raw';
 import predictJs from './assets/predict.js?raw';
-import type { BundleTexts } from '../../i18n/en-bundle';
+import type { BundleTexts } from './bundle-texts';
 import { fillTemplate, htmlText } from './escape';
 import { renderTrainPy } from './keras';
 import type { LayersModelFiles } from './layers-format';

@@ -1,4 +1,4 @@
-import type { BundleTexts } from '../../i18n/en-bundle';
+import type { BundleTexts } from './bundle-texts';
 import type { LayerSpec } from '../models/spec';
 import type { ModelCard } from '../runs/record';
 import { DEFAULT_CONFIG } from '../train/config';
