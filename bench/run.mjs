@@ -186,13 +186,13 @@ async function kernelsBench(browser, rounds) {
   return { rounds, isolated, threads: threadsSeen, samples, table };
 }
 
-// `npm run bench -- kernels`: only the table of our kernels against TF.js's and PyTorch.
-if (args.has('kernels')) {
+/** A bench of its own: the app's server and a browser for `run`, its result written to bench/results-<name>.json. */
+async function standalone(name, run) {
   const server = await startServer();
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
-    const r = await kernelsBench(browser, Number(process.env.ROUNDS ?? 3));
-    writeFileSync(new URL('./results-kernels.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), ...r }, null, 2));
+    const r = await run(browser);
+    writeFileSync(new URL(`./results-${name}.json`, import.meta.url), JSON.stringify({ date: new Date().toISOString(), ...r }, null, 2));
   } finally {
     await browser.close();
     try {
@@ -202,53 +202,37 @@ if (args.has('kernels')) {
   process.exit(0);
 }
 
+// `npm run bench -- kernels`: only the table of our kernels against TF.js's and PyTorch.
+if (args.has('kernels')) await standalone('kernels', (browser) => kernelsBench(browser, Number(process.env.ROUNDS ?? 3)));
+
 // `npm run bench -- webgpu-kernels`: our WebGPU kernels (fused Adam, the fused Dense pass) against TF.js's, per
 // shape class. On a software adapter (SwiftShader) the numbers say little about a real GPU.
 if (args.has('webgpu-kernels')) {
-  const server = await startServer();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  try {
+  await standalone('webgpu-kernels', async (browser) => {
     const page = await benchPage(browser);
     const r = await page.evaluate((a) => window.descentBench.webgpuKernels(...a), [Number(process.env.REPS ?? 5), Number(process.env.ROUNDS ?? 5)]);
     if (!r.rows) {
       console.log(`WebGPU did not start (${r.backend}: ${r.detail ?? ''})`);
-    } else {
-      console.log(`\nOur WebGPU kernels vs TF.js's (${r.detail ?? 'webgpu'}): ms per call, best of ${process.env.ROUNDS ?? 5} alternating rounds; Dense = one forward + backward of the layer, Adam = one step of a variable`);
-      console.log("shape class                     | ours ms | TF.js's ms | TF.js's / ours | transposes materialised ms | used");
-      for (const row of r.rows) {
-        console.log(`${row.shapeClass.padEnd(31)} | ${row.oursMs.toFixed(2).padStart(7)} | ${row.tfjsMs.toFixed(2).padStart(10)} | ${(row.tfjsMs / row.oursMs).toFixed(2).padStart(14)} | ${row.explicitMs === undefined ? '–'.padStart(26) : row.explicitMs.toFixed(2).padStart(26)} | ${row.choice}`);
-      }
-      const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-      console.log("\nClassic MLP, our training loop on WebGPU, samples/s (median of alternating rounds; every round in brackets)");
-      console.log("batch | TF.js's kernels       | ours everywhere       | as measured above     | ours / TF.js's | measured / TF.js's");
-      const cell = (xs) => `${fmt(median(xs))} (${xs.map(fmt).join(', ')})`.padEnd(21);
-      for (const m of r.mlp) console.log(`${String(m.batchSize).padStart(5)} | ${cell(m.runs.tfjs)} | ${cell(m.runs.ours)} | ${cell(m.runs.measured)} | ${(median(m.runs.ours) / median(m.runs.tfjs)).toFixed(2).padStart(14)} | ${(median(m.runs.measured) / median(m.runs.tfjs)).toFixed(2)}`);
+      return r;
     }
-    writeFileSync(new URL('./results-webgpu-kernels.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), ...r }, null, 2));
-  } finally {
-    await browser.close();
-    try {
-      process.kill(-server.pid);
-    } catch {}
-  }
-  process.exit(0);
+    console.log(`\nOur WebGPU kernels vs TF.js's (${r.detail ?? 'webgpu'}): ms per call, best of ${process.env.ROUNDS ?? 5} alternating rounds; Dense = one forward + backward of the layer, Adam = one step of a variable`);
+    console.log("shape class                     | ours ms | TF.js's ms | TF.js's / ours | transposes materialised ms | used");
+    for (const row of r.rows) {
+      console.log(`${row.shapeClass.padEnd(31)} | ${row.oursMs.toFixed(2).padStart(7)} | ${row.tfjsMs.toFixed(2).padStart(10)} | ${(row.tfjsMs / row.oursMs).toFixed(2).padStart(14)} | ${row.explicitMs === undefined ? '–'.padStart(26) : row.explicitMs.toFixed(2).padStart(26)} | ${row.choice}`);
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    console.log("\nClassic MLP, our training loop on WebGPU, samples/s (median of alternating rounds; every round in brackets)");
+    console.log("batch | TF.js's kernels       | ours everywhere       | as measured above     | ours / TF.js's | measured / TF.js's");
+    const cell = (xs) => `${fmt(median(xs))} (${xs.map(fmt).join(', ')})`.padEnd(21);
+    for (const m of r.mlp) console.log(`${String(m.batchSize).padStart(5)} | ${cell(m.runs.tfjs)} | ${cell(m.runs.ours)} | ${cell(m.runs.measured)} | ${(median(m.runs.ours) / median(m.runs.tfjs)).toFixed(2).padStart(14)} | ${(median(m.runs.measured) / median(m.runs.tfjs)).toFixed(2)}`);
+    return r;
+  });
 }
 
 // `npm run bench -- race`: Race mode's proof (bench/race.mjs).
 if (args.has('race')) {
   const { raceBench } = await import('./race.mjs');
-  const server = await startServer();
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  try {
-    const r = await raceBench(browser, PORT);
-    writeFileSync(new URL('./results-race.json', import.meta.url), JSON.stringify({ date: new Date().toISOString(), ...r }, null, 2));
-  } finally {
-    await browser.close();
-    try {
-      process.kill(-server.pid);
-    } catch {}
-  }
-  process.exit(0);
+  await standalone('race', (browser) => raceBench(browser, PORT));
 }
 
 // `npm run bench -- lenet`: the LeNet-style CNN on full MNIST (bench/lenet.mjs starts its own server).

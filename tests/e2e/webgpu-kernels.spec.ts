@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { openApp } from './helpers';
+import type { WebGPUCheckReport as Report } from '../../src/lib/engine/kernels/webgpu/check';
 import { callWorker } from './worker-call';
 
 /**
@@ -7,14 +8,6 @@ import { callWorker } from './worker-call';
  * headless Chromium runs on SwiftShader here (docs/RUNTIME.md), against TF.js's CPU backend. WebGPU must start:
  * the test fails, never skips, when it does not.
  */
-interface Report {
-  adapter: string;
-  adam: { steps: number; relVsCpu: number; relFallbackVsCpu: number; unequalVsTfjsWebgpu: number; maxAbsVsTfjsWebgpu: number; elements: number };
-  dense: { shape: string; relForward: number; relGrads: number; relTfjsForward: number; relTfjsGrads: number }[];
-  curve: { ours: number[]; cpu: number[]; maxRel: number };
-  tensors: { before: number; after: number; afterFirstStep: number; afterLastStep: number; stages: Record<string, number> };
-  ourDispatches: { adam: number; dense: number; curve: number; tfjs: number };
-}
 
 test('fused Adam and the fused Dense pass on WebGPU agree with the CPU backend and leak no tensor', async ({ page }) => {
   await openApp(page);

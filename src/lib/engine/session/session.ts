@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { filesChecksum, type ShippedHashes } from '../data/checksum';
 import type { Dataset } from '../data/dataset';
 import { IDX_FILE_NAMES, loadIdxDataset, type IdxDatasetInfo, type IdxFiles } from '../data/mnist';
-import { IdxStreamAssembler, type IdxFileKey } from '../data/idx-assembler';
-import { DataError } from '../data/errors';
+import type { IdxFileKey } from '../data/idx-assembler';
 import { generateSynthetic, type SyntheticOptions } from '../data/synthetic';
 import { EngineError, type EngineMessage } from '../errors';
 import type { UploadedFile } from '../export/import';
@@ -25,6 +24,7 @@ import { evaluationReport, type EvaluationReport } from '../train/report';
 import { DataSlot } from './data';
 import { fillChecksum, RunSlot } from './run';
 import { ModelSlot } from './models';
+import { IdxStreamSlot, type StreamProgress } from './stream';
 import { EMPTY_SNAPSHOT, type DatasetSummary, type EvaluationState, type ModelOrigin, type SessionJob, type SessionSnapshot } from './snapshot';
 import { importModelFiles, quantizationReport, type ImportSummary } from './io';
 import { SessionTools } from './tools';
@@ -58,8 +58,16 @@ export class Session {
   private seq = 0;
   private readonly listeners = new Set<(s: SessionSnapshot) => void>();
   private landscapeStop = false;
-  /** The built-in dataset streaming in, under its load's ticket; `applied` once it is the session's dataset. */
-  private stream: { ticket: number; assembler: IdxStreamAssembler; applied: boolean; completed: boolean } | null = null;
+  /** The built-in dataset streaming in, if any. */
+  private readonly streams = new IdxStreamSlot({
+    checkTicket: (ticket) => this.data.checkTicket(ticket),
+    apply: (dataset, ticket) => this.setDataset(dataset, undefined, ticket),
+    complete: (dataset, checksum) => {
+      this.data.completed(dataset, checksum);
+      this.changed();
+    },
+    changed: () => this.changed(),
+  });
 
   /** Calls `listener` with every new snapshot (and once now); returns the unsubscribe function. */
   onChange(listener: (s: SessionSnapshot) => void): () => void {
@@ -133,59 +141,27 @@ export class Session {
   }
 
   /**
-   * A built-in idx dataset begins to stream in under the load's `ticket` (engine/data/idx-assembler.ts): its files
-   * come in chunks (`pushIdxChunk`, `endIdxFile`); it becomes the session's dataset once the first block of
-   * training examples is in, and complete (checksum verified) once all four files are.
+   * A built-in idx dataset begins to stream in under the load's `ticket` (session/stream.ts): its files come in
+   * chunks (`pushIdxChunk`, `endIdxFile`); it becomes the session's dataset once the first block of training
+   * examples is in, and complete (checksum verified) once all four files are.
    */
   beginIdxStream(info: IdxDatasetInfo, ticket: number): void {
-    this.data.checkTicket(ticket);
-    this.stream?.assembler.fail(new EngineError('session.superseded', {}));
-    const assembler = new IdxStreamAssembler(info, () => {
-      if (this.stream?.assembler === assembler && this.stream.applied) this.changed();
-    });
-    this.stream = { ticket, assembler, applied: false, completed: false };
+    this.streams.begin(info, ticket);
   }
 
   /** The next chunk(s) of a file as received, in order (a `.gz` as shipped, or unzipped by the transport). */
-  async pushIdxChunk(ticket: number, file: IdxFileKey, bytes: ArrayBuffer | ArrayBuffer[]): Promise<{ started: boolean; complete: boolean }> {
-    const stream = this.streamFor(ticket);
-    for (const b of Array.isArray(bytes) ? bytes : [bytes]) await stream.assembler.push(file, new Uint8Array(b));
-    return this.afterStream(stream);
+  pushIdxChunk(ticket: number, file: IdxFileKey, bytes: ArrayBuffer | ArrayBuffer[]): Promise<StreamProgress> {
+    return this.streams.push(ticket, file, bytes);
   }
 
   /** A file of the stream has arrived in full; `shipped`: its sums from the data folder, checked once all are in. */
-  async endIdxFile(ticket: number, file: IdxFileKey, shipped?: ShippedHashes): Promise<{ started: boolean; complete: boolean }> {
-    const stream = this.streamFor(ticket);
-    await stream.assembler.end(file, shipped);
-    return this.afterStream(stream);
+  endIdxFile(ticket: number, file: IdxFileKey, shipped?: ShippedHashes): Promise<StreamProgress> {
+    return this.streams.end(ticket, file, shipped);
   }
 
   /** The page could not fetch the rest of a file (network): a run waiting on the data stops with this code. */
   failIdxStream(ticket: number, file: string, detail: string): void {
-    if (this.stream?.ticket !== ticket) return;
-    this.stream.assembler.fail(new DataError('data.streamFailed', { file, detail }));
-  }
-
-  private streamFor(ticket: number): NonNullable<Session['stream']> {
-    const stream = this.stream;
-    if (!stream || stream.ticket !== ticket) throw new EngineError('session.superseded', {});
-    // A later choice replaces a stream that has not become the dataset yet.
-    if (!stream.applied) this.data.checkTicket(ticket);
-    return stream;
-  }
-
-  private afterStream(stream: NonNullable<Session['stream']>): { started: boolean; complete: boolean } {
-    const { assembler } = stream;
-    if (!stream.applied && assembler.ready) {
-      this.setDataset(assembler.dataset!, undefined, stream.ticket);
-      stream.applied = true;
-    }
-    if (stream.applied && !stream.completed && assembler.complete && assembler.checksum) {
-      stream.completed = true;
-      this.data.completed(assembler.dataset!, assembler.checksum);
-      this.changed();
-    }
-    return { started: stream.applied, complete: assembler.complete };
+    this.streams.fail(ticket, file, detail);
   }
 
   /**
@@ -210,10 +186,7 @@ export class Session {
     this.data.checkTicket(ticket);
     if (this.job) throw new EngineError('session.busy', { job: this.job });
     // A dataset still streaming in that is replaced stops arriving.
-    if (this.stream && this.stream.assembler.dataset !== dataset) {
-      this.stream.assembler.fail(new EngineError('session.superseded', {}));
-      this.stream = null;
-    }
+    this.streams.replacedBy(dataset);
     const summary = this.data.set(dataset, checksum);
     this.data.end(ticket);
     this.models.onDataset(dataset);
