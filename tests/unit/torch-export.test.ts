@@ -6,6 +6,7 @@
  * imports into the app and predicts what PyTorch predicts.
  */
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -41,9 +42,9 @@ const MNIST_DIR = resolve(DATA_DIR, 'mnist');
 const TEST_COUNT = 500;
 
 /** Runs Python (a script and its arguments); stdout and stderr together, for the messages of a failure. */
-async function python(args: string[], cwd?: string): Promise<string> {
+async function python(args: string[], cwd?: string, timeout = 0): Promise<string> {
   try {
-    const { stdout, stderr } = await run(PYTHON, args, { env: ENV, cwd, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await run(PYTHON, args, { env: ENV, cwd, maxBuffer: 64 * 1024 * 1024, timeout });
     return stdout + stderr;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
@@ -365,13 +366,30 @@ let ddpNote = '';
  * final weights. torch 1.13's launcher on Python 3.11 needs non-zero --redirects/--tee (docs/RUNTIME.md); newer ones do not.
  */
 async function torchrun(dir: string, args: string[]): Promise<string> {
-  const log = await python(['-m', 'torch.distributed.run', '--standalone', '--redirects', '1', '--tee', '1', '--nproc_per_node=2', join(dir, 'train_torch.py'), ...args]);
+  // --standalone's rendezvous is always port 29400 in torch 1.13: a launcher still holding it (another
+  // checkout's tests, a hung run) makes the second rank wait forever. A free port of our own instead, and a
+  // time limit that stops the launcher (it stops its workers) before the test's own.
+  const rendezvous = ['--nnodes=1', '--rdzv_backend=c10d', `--rdzv_endpoint=127.0.0.1:${await freePort()}`, `--rdzv_id=descent-${process.pid}-${Date.now()}`];
+  const launcher = ['-m', 'torch.distributed.run', ...rendezvous, '--redirects', '1', '--tee', '1', '--nproc_per_node=2'];
+  const log = await python([...launcher, join(dir, 'train_torch.py'), ...args], undefined, 100_000);
   expect(log).toContain('DistributedDataParallel: 2 processes, gloo backend.');
   const hashes = [...log.matchAll(/rank (\d) of 2: final weights sha256 ([0-9a-f]{64})/g)].map((m) => [m[1], m[2]]);
   expect(hashes.map((h) => h[0]).sort()).toEqual(['0', '1']);
   expect(hashes[0][1]).toBe(hashes[1][1]);
   expect(log).not.toContain('Warning');
   return log;
+}
+
+/** A TCP port nobody listens on now (the OS picks it). */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
 }
 
 function row(data: string, model: string, d: { bundle: number; torch: number }): string {
