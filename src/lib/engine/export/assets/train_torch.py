@@ -581,6 +581,9 @@ def run(args):
             say(ctx, "Wrote %s: import it in Descent (Import a model) or load it with tf.loadLayersModel." % args.out)
     finally:
         if ctx["world"] > 1:
+            # Every process waits here until rank 0 has written its files: a rank that tore gloo down while
+            # the other still worked left that one spinning at exit (3 of 8 runs of two processes hung).
+            dist.barrier()
             dist.destroy_process_group()
 
 
