@@ -75,6 +75,12 @@ export class AppState {
   forcedBackend = $state<BackendName | 'auto'>('auto');
   /** Download progress of a built-in dataset (percent), while the page fetches it. */
   datasetLoading = $state<number | null>(null);
+  /**
+   * Loads the page has started and not finished (the data state counts them): from the pick until the editor has
+   * planned its model for the new data. The worker's snapshot says it is loading only once the command arrives, and
+   * is done before the page's plan: Train and the experiment link wait for both.
+   */
+  pageLoads = $state(0);
   /** The hyper-parameter form: what the next run (or Auto) starts from. */
   settings = $state<TrainConfig>({ ...DEFAULT_CONFIG });
   exporting = $state(false);
@@ -144,7 +150,7 @@ export class AppState {
 
   get ready(): boolean {
     const s = this.session;
-    return this.backend !== null && s.dataset !== null && s.plan !== null && s.loading === null && s.busy === null && !this.backendStarting && !s.arrival?.failed;
+    return this.backend !== null && s.dataset !== null && s.plan !== null && s.loading === null && s.busy === null && this.pageLoads === 0 && !this.backendStarting && !s.arrival?.failed;
   }
 
   /** Two input features and classes: the data the decision boundary can show. */

@@ -74,7 +74,8 @@ export class DataState {
     else await this.load(entry.id, t.dataUi.loadingFile(entry.file), (ticket) => this.loadBuiltinTable(entry, ticket));
   }
 
-  async generate(): Promise<void> {
+  /** Generates the generator form's data; `playground`: with the 2-D playground's model, planned with the data. */
+  async generate(model: { playground?: boolean } = {}): Promise<void> {
     const g = $state.snapshot(this.generator);
     const classes = g.classes ?? defaultClasses(g.kind);
     const names = {
@@ -85,7 +86,7 @@ export class DataState {
     const options: SyntheticOptions = { kind: g.kind, count: g.count, noise: g.noise, seed: g.seed, classes: g.classes, names };
     await this.load(`synthetic-${g.kind}`, t.dataUi.generator.generate, async (ticket) => {
       await app.api.data.loadSynthetic({ ticket, options });
-      await this.use();
+      await this.use([], model);
     });
   }
 
@@ -97,8 +98,7 @@ export class DataState {
     // overwrote an epoch count typed while the model was being planned).
     const twoD = options.kind !== 'linear';
     if (twoD) Object.assign(app.settings, PLAYGROUND_CONFIG);
-    await this.generate();
-    if (twoD && app.dataset?.inputShape.join() === '2') await editor.choosePlayground();
+    await this.generate({ playground: twoD });
   }
 
   /** Back to MNIST with the classic model and settings. */
@@ -263,26 +263,31 @@ export class DataState {
   }
 
   /** A dataset was loaded: the page catches up with the session, shows this load's notes, and the editor fits the model to the data. */
-  private async use(notes: LoadResult['notes'] = []): Promise<void> {
+  private async use(notes: LoadResult['notes'] = [], model: { playground?: boolean } = {}): Promise<void> {
     await app.engineReady();
     await app.sync();
     evaluation.clear();
     this.notes = notes;
-    await editor.onDataset();
+    await editor.onDataset(model);
   }
 
   /** A load with a ticket: superseded loads end quietly, failed ones say why and change nothing. */
   private async load(id: string, busy: string | null, work: (ticket: number) => Promise<void>): Promise<void> {
     if (app.run.isActive) return;
-    const ticket = await app.api.data.begin({ id });
-    await this.run(busy, async () => {
-      try {
-        await work(ticket);
-      } catch (err) {
-        await app.api.data.end({ ticket });
-        throw err;
-      }
-    });
+    app.pageLoads++;
+    try {
+      const ticket = await app.api.data.begin({ id });
+      await this.run(busy, async () => {
+        try {
+          await work(ticket);
+        } catch (err) {
+          await app.api.data.end({ ticket });
+          throw err;
+        }
+      });
+    } finally {
+      app.pageLoads--;
+    }
   }
 
   /** Runs a load, showing `busy`; an error is kept in `error` and nothing else changes. */

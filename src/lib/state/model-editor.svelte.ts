@@ -80,24 +80,22 @@ export class ModelEditorState {
     return this.apply();
   }
 
-  /** The 2-D playground's small network, as a custom model the editor can change. */
-  choosePlayground(): Promise<void> {
-    const data = this.data;
-    if (!data) return Promise.resolve();
-    this.preset = 'custom';
-    this.layers = playgroundMlp(data.numClasses).layers;
-    return this.apply();
-  }
-
-  /** New data (the data state calls this after every load): presets are rebuilt for it, a hand-made model is adapted, and the loss follows the task. */
-  onDataset(): Promise<void> {
+  /**
+   * New data (the data state calls this after every load): presets are rebuilt for it, a hand-made model is adapted,
+   * and the loss follows the task. `playground`: 2-D data gets the playground's small network, as a custom model the
+   * editor can change, in the same plan (the data never shows with an interim model that Train or a link could take).
+   */
+  onDataset(options: { playground?: boolean } = {}): Promise<void> {
     const data = this.data;
     if (!data) return Promise.resolve();
     if (data.task !== this.task) {
       this.task = data.task;
       this.setLoss(defaultLoss(data.task));
     }
-    if (this.preset === 'custom') this.layers = adaptLayers(this.layers, data);
+    if (options.playground && data.inputShape.join() === '2') {
+      this.preset = 'custom';
+      this.layers = playgroundMlp(data.numClasses).layers;
+    } else if (this.preset === 'custom') this.layers = adaptLayers(this.layers, data);
     else {
       if (!presetFits(this.preset, data)) this.preset = data.task === 'regression' ? 'linear' : 'classicMlp';
       this.layers = makePreset(this.preset, data, t.editor.presets[this.preset]).layers;
