@@ -2,7 +2,7 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { serviceWorker } from './service-worker/plugin';
-import { wasmGzip } from './vite-plugins/wasm-gzip';
+import { staticHost } from './vite-plugins/static-host';
 
 /**
  * Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer).
@@ -16,7 +16,7 @@ const isolationHeaders = {
 export default defineConfig({
   // Relative base: dist/ works from any sub-folder of a static host.
   base: './',
-  plugins: [svelte(), serviceWorker(), wasmGzip()],
+  plugins: [svelte(), serviceWorker(), staticHost()],
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders, port: 4173 },
   worker: { format: 'es' },

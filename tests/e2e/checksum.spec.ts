@@ -1,8 +1,20 @@
 import { execSync } from 'node:child_process';
+import { createServer } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { callWorker } from './worker-call';
+
+/** A server that sends the shipped .gz files with Content-Encoding: gzip (the browser unzips them); its port. */
+function encodingServer(): Promise<{ port: number; close: () => void }> {
+  const server = createServer((req, res) => {
+    const name = (req.url ?? '').split('/').pop() ?? '';
+    if (!SHIPPED.has(name)) return void res.writeHead(404).end();
+    const body = readFileSync(resolve(DIR, name));
+    res.writeHead(200, { 'Content-Encoding': 'gzip', 'Content-Length': body.length, 'Cross-Origin-Resource-Policy': 'cross-origin' }).end(body);
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done({ port: (server.address() as { port: number }).port, close: () => server.close() })));
+}
 
 const DIR = resolve(import.meta.dirname, '../../public/data/mnist');
 /** `sha256sum` of the shipped files, by name. */
@@ -23,14 +35,13 @@ for (const encoding of ['gzip', null] as const) {
     page.on('request', (r) => requested.push(new URL(r.url()).pathname));
     const encodings: (string | undefined)[] = [];
     page.on('response', (r) => r.url().endsWith('.gz') && encodings.push(r.headers()['content-encoding']));
-    // `npm start`'s server (vite preview) sends the .gz files with Content-Encoding: gzip, so the browser unzips
-    // them; a route stands for a server that sends them as they are. (A route's own Content-Encoding is not
-    // decoded by the browser, so it cannot stand for the first case.)
-    if (!encoding) {
-      await page.route('**/data/mnist/*.gz', (route) => {
-        const name = new URL(route.request().url()).pathname.split('/').pop()!;
-        return route.fulfill({ status: 200, body: readFileSync(resolve(DIR, name)), headers: { 'Content-Type': 'application/gzip' } });
-      });
+    // `npm start`'s server sends the .gz files as they are, as static hosts do (the worker unzips them). Some
+    // servers send them with Content-Encoding: gzip, and the browser unzips them on the way: a server of that kind
+    // answers in place of the app's (a route's own Content-Encoding is not decoded by the browser).
+    if (encoding) {
+      const { port, close } = await encodingServer();
+      context.on('close', close);
+      await page.route('**/data/mnist/*.gz', (route) => route.continue({ url: `http://127.0.0.1:${port}/${new URL(route.request().url()).pathname.split('/').pop()}` }));
     }
     await page.goto('./#/train');
     await expect(page.getByTestId('total-params')).toHaveText('101,770', { timeout: 60_000 });
