@@ -14,8 +14,8 @@ import { StepRunner } from './step';
 import { timeModelKernels } from '../kernels/webgpu/timing';
 import { nextMacrotask } from './yield';
 
-/** How often progress is sent (ms): at most ~30 messages a second. */
-const REPORT_MS = 33;
+/** How often progress is sent (ms): 10 messages a second (each one is a redraw of the page: text, charts). */
+const REPORT_MS = 100;
 /** How long the loop may run before it lets other messages in (ms). */
 const YIELD_MS = 10;
 /** How often a loop waiting for data that streams in looks at Stop (ms). */
