@@ -82,6 +82,7 @@ export class Trainer {
     onEvent({ kind: 'start', epochs: config.epochs, stepsPerEpoch, batchSize: batch, trainCount: trainIdx.length, valCount: valIdx.length });
 
     let step = this.resumeFrom?.step ?? 0;
+    const firstStep = step;
     let epoch = this.resumeFrom?.epoch ?? 0;
     // Replays the shuffles of the epochs already done, so a resumed run sees the batches an uninterrupted one would.
     for (let e = 0; e < epoch; e++) rng.permutation(order);
@@ -103,7 +104,8 @@ export class Trainer {
         gatherBatch(dataset.train, features, dataset.xScale, order, s * batch, batch, xBuf, yBuf);
         reporter.add(stepper.step(this.optimizer, xBuf, yBuf, batch, (grads) => this.hooks.onGradients?.(step, grads)), this.currentLr);
         const now = performance.now();
-        if (now - reporter.lastFlush >= REPORT_MS && !(await reporter.flush(s + 1)).finite) break;
+        // The run's first step is reported at once (the loss appears the moment training starts), then every REPORT_MS.
+        if ((step === firstStep || now - reporter.lastFlush >= REPORT_MS) && !(await reporter.flush(s + 1)).finite) break;
         if (now - lastYield >= YIELD_MS) {
           await nextMacrotask();
           lastYield = performance.now();
