@@ -1,5 +1,7 @@
 import type uPlot from 'uplot';
+import { formatNumber } from '../i18n/locale.svelte';
 import { projector } from '../state/projector.svelte';
+import { tickDecimals } from './ticks';
 
 /** A chart's options without its size (UPlotChart sets the width from its element and the given height). */
 export type ChartOptions = Omit<uPlot.Options, 'width' | 'height'>;
@@ -14,13 +16,19 @@ export function themeColour(name: string): string {
  * and axis-name text is 18 px (with room for it); a chart's options read this, so they are built again on a switch.
  */
 export function axisStyle(extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
-  const base: uPlot.Axis = { stroke: themeColour('--muted'), grid: { stroke: themeColour('--border'), width: 1 }, ticks: { stroke: themeColour('--border') } };
+  const base: uPlot.Axis = { stroke: themeColour('--muted'), grid: { stroke: themeColour('--border'), width: 1 }, ticks: { stroke: themeColour('--border') }, values: tickLabels };
   if (!projector.on) return { ...base, ...extra };
   const px = projector.chartFont();
   const font = `${px}px system-ui, sans-serif`;
   // uPlot's `size` is the room for the tick labels: widen what a chart asked for in proportion to the text.
   const size = typeof extra.size === 'number' ? Math.round((extra.size * px) / 12) : px * 4;
   return { ...base, ...extra, font, labelFont: `600 ${font}`, labelSize: px + 10, size, ticks: { stroke: themeColour('--border'), width: 2 } };
+}
+
+/** Tick labels with the decimals the ticks need (`tickDecimals`), all alike, in the page's locale. */
+export function tickLabels(_u: uPlot, splits: (number | null)[]): string[] {
+  const decimals = tickDecimals(splits);
+  return splits.map((v) => (v == null || !Number.isFinite(v) ? '' : formatNumber(v, { minimumFractionDigits: decimals, maximumFractionDigits: decimals })));
 }
 
 /**
