@@ -178,6 +178,7 @@ export const en = {
     retry: (lr: string) => `Retry at ${lr}`,
   },
   playground: {
+    heading: 'Or generate points in the plane',
     intro: 'Points in the plane with classes, generated from a seed. “2-D playground” also picks a small network that learns to separate them.',
     kind: 'Data',
     load: '2-D playground',

@@ -190,6 +190,7 @@ export const zh: Messages = {
     retry: (lr: string) => `以 ${lr} 重试`,
   },
   playground: {
+    heading: '或者：生成平面上的点',
     intro: '平面上带类别的点，由随机种子生成。“二维演练场”还会选一个能学会把它们分开的小网络。',
     kind: '数据',
     load: '二维演练场',
