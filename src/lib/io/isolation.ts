@@ -5,10 +5,10 @@
  * Returns true when the page is about to reload.
  */
 export async function ensureCrossOriginIsolation(): Promise<boolean> {
-  if (!import.meta.env.PROD || !window.isSecureContext || !('serviceWorker' in navigator)) return false;
   const reloadedKey = 'descent-coi-reloaded';
   try {
-    const registration = await navigator.serviceWorker.register(new URL('sw.js', document.baseURI));
+    const registration = await registerServiceWorker();
+    if (!registration) return false;
     if (window.crossOriginIsolated) return false;
     // Reload once, when the worker controls the page; never loop if isolation still fails.
     if (sessionStorage.getItem(reloadedKey)) return false;
@@ -28,6 +28,16 @@ export async function ensureCrossOriginIsolation(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * Registers the service worker (built apps in a secure context; null elsewhere). On a page that is isolated already
+ * (the server sends the headers), main.ts calls it once the first load has settled: installing caches the app shell,
+ * and a worker that takes control mid-load would also take over the dataset's download.
+ */
+export async function registerServiceWorker(): Promise<ServiceWorkerRegistration | null> {
+  if (!import.meta.env.PROD || !window.isSecureContext || !('serviceWorker' in navigator)) return null;
+  return navigator.serviceWorker.register(new URL('sw.js', document.baseURI));
 }
 
 /**

@@ -180,6 +180,21 @@ export class AppState {
     this.client.prestart();
   }
 
+  /**
+   * Resolves once the first dataset is in whole (or its download failed), at the latest after `capMs`. main.ts
+   * registers the service worker then: on a first visit its install would otherwise share the network with the
+   * engine and the data, and, taking control mid-load, take over the dataset's download.
+   */
+  async firstLoadSettled(capMs: number): Promise<void> {
+    const until = Date.now() + capMs;
+    while (Date.now() < until) {
+      const s = this.session;
+      const a = s.arrival;
+      if (s.dataset !== null && s.loading === null && this.pageLoads === 0 && (!a || a.complete || a.failed)) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
   /** What the engine's first start loads (App sets it: the data picker's choice). */
   initialLoad: () => Promise<void> = async () => {};
   private started: Promise<void> | null = null;
