@@ -30,6 +30,7 @@ export default defineConfig({
   },
   test: {
     include: ['tests/unit/**/*.test.ts'],
+    setupFiles: ['tests/unit/setup-tf.ts'],
     environment: 'node',
     testTimeout: 120_000,
     pool: 'forks',

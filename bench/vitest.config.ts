@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['bench/**/*.bench-test.ts'],
+    setupFiles: ['tests/unit/setup-tf.ts'],
     environment: 'node',
     testTimeout: 600_000,
     pool: 'forks',

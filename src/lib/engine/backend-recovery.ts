@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf';
 import { startBackend, type BackendName } from './backend';
 import { EngineError } from './errors';
 import { registerConv2dBackpropFilter } from './kernels/conv2d-backprop-filter';

@@ -1,5 +1,5 @@
 import { EngineError } from './errors';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf';
 import { featureSize, type Dataset } from './data/dataset';
 import { buildModel } from './models/build';
 import type { ModelSpec } from './models/spec';

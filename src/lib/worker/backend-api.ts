@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../engine/tf';
 import { BACKEND_ORDER, backendIncluded, initBackend, pickFastestBackend, startBackend, type BackendName, type BackendSpeed } from '../engine/backend';
 import type { Task } from '../engine/data/dataset';
 import { placeholderDataset } from '../engine/data/placeholder';

@@ -1,18 +1,22 @@
 /// <reference lib="webworker" />
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../engine/tf';
 import type { BackendName } from '../engine/backend';
 
 let wasmLoaded = false;
 
 /**
- * Loads the WebGPU and WASM backends of TF.js when they are first started (each is a separate chunk of the worker;
- * a session that trains on WebGL or the CPU never fetches them). WASM runs TF.js's single-threaded SIMD build:
+ * Loads TF.js's backends when they are first started (each is a separate chunk of the worker: a session fetches
+ * only the backends it starts; on a first visit that is usually WASM alone). WASM runs TF.js's single-threaded SIMD build:
  * its threaded build starts a pool of 8 Web Workers on every start whatever the core count, and used one thread
  * on 2 cores (docs/RUNTIME.md); the engine's own kernels bring threads of their own.
  */
 export async function loadBackend(name: BackendName): Promise<void> {
   if (name === 'webgpu') {
     await import('@tensorflow/tfjs-backend-webgpu');
+  } else if (name === 'webgl') {
+    await import('@tensorflow/tfjs-backend-webgl');
+  } else if (name === 'cpu') {
+    await import('@tensorflow/tfjs-backend-cpu');
   } else if (name === 'wasm' && !wasmLoaded) {
     const [wasm, plain, simd] = await Promise.all([
       import('@tensorflow/tfjs-backend-wasm'),

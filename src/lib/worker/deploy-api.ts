@@ -13,7 +13,7 @@ import type { CheckpointKind } from '../engine/runs/recorder';
 import type { Session } from '../engine/session';
 import { EngineError } from '../engine/errors';
 import { valuesFromFiles } from '../engine/train/early-stopping';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../engine/tf';
 import { IdbRunStore, getCheckpoint, getRun, updateRun } from '../io/runs-db';
 import { enBundle, type BundleLanguage, type BundleTexts } from '../i18n/en-bundle';
 

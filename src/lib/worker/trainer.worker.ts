@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import './error-transfer';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../engine/tf';
 import { BACKEND_ORDER, initBackend, setBackendLoader, type BackendName } from '../engine/backend';
 import { isAllocationFailure, rebuildBackend } from '../engine/backend-recovery';
 import { registerConv2dBackpropFilter } from '../engine/kernels/conv2d-backprop-filter';
@@ -34,8 +34,8 @@ import { deployApi, type ExportSource, type WorkerRunOptions } from './deploy-ap
 import { raceApi, type WorkerRaceOptions } from './race-api';
 import type { RaceEvent } from '../engine/race/events';
 
-// WebGPU and WASM are imported when first started (backend-loader.ts): the worker's first chunk is TF.js's core.
-setBackendLoader(['webgpu', 'wasm'], loadBackend);
+// Every backend is imported when first started (backend-loader.ts): the worker's first chunk is TF.js's core and layers.
+setBackendLoader(['webgpu', 'wasm', 'webgl', 'cpu'], loadBackend);
 // WASM lacks the conv filter gradient: without it a CNN cannot train there.
 registerConv2dBackpropFilter('wasm');
 // Our WASM GEMM (engine/kernels/matmul.ts) shares its rows out to a pool of threads when the page is isolated.

@@ -1,5 +1,5 @@
 import { EngineError } from '../errors';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 
 /** A model in TF.js layers format, as the files `tf.loadLayersModel` reads. */
 export interface LayersModelFiles {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { Dataset } from '../data/dataset';
 import { checkOutputFits } from '../models/build';
 import { ModelSpecError, type Activation, type LayerSpec, type ModelSpec } from '../models/spec';

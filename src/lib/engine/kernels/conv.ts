@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { Gemm } from './gemm';
 import { heapGemm, heapOffset, wasmMemory, type WasmBackendLike } from './wasm-heap';
 

@@ -1,5 +1,5 @@
 import { EngineError } from '../errors';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 
 /**
  * TF.js 4.22's WASM backend has Conv2D and Conv2DBackpropInput but no Conv2DBackpropFilter, so a CNN

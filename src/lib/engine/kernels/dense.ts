@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { denseTrainingForwardWebGPU } from './webgpu/dense';
 import { denseClass, webgpuChoice } from './webgpu/select';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { registerOwnConv } from './conv';
 import { registerConv2dBackpropFilter } from './conv2d-backprop-filter';
 import { heapGemm, heapOffset, type WasmBackendLike } from './wasm-heap';

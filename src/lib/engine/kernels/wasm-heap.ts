@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { Gemm, type GemmPool } from './gemm';
 
 /** The parts of TF.js's WASM backend our kernels use (tfjs-backend-wasm 4.22, backend_wasm.ts). */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { batchLoss, type LossName } from '../train/losses';
 
 /** The loss at θ* + α·d₁ + β·d₂ on a fixed batch, one grid point at a time. */

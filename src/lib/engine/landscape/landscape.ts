@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { Domain } from '../lab/surfaces';
 import type { LossName } from '../train/losses';
 import { nextMacrotask } from '../train/yield';

@@ -1,5 +1,5 @@
 import { EngineError } from '../errors';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { featureSize, gatherBatch, type Dataset } from '../data/dataset';
 import type { Domain } from '../lab/surfaces';
 import { Rng } from '../rng';

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf';
 import { flattenWeights } from './weights';
 
 /** Snapshots kept at most; beyond this every other one is dropped (the first and last stay). */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 
 /** Where each trainable weight tensor sits in the flat parameter vector θ ∈ ℝᴾ. */
 export interface WeightLayout {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { featureSize, gatherBatch, splitIndices, type Dataset } from '../data/dataset';
 import { engineMessage, toEngineMessage, type EngineMessage } from '../errors';
 import { Rng } from '../rng';

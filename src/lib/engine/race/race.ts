@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { EngineError } from '../errors';
 import { lossProblem } from '../models/fit';
 import { assertFitsMemory } from '../models/memory';

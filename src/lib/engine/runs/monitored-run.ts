@@ -1,5 +1,5 @@
 import { toEngineMessage } from '../errors';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { Dataset } from '../data/dataset';
 import type { ModelSpec } from '../models/spec';
 import type { TrainConfig } from '../train/config';

@@ -1,5 +1,5 @@
 import { engineMessage } from '../errors';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf';
 import { saveLayersModel } from '../export/layers-format';
 import type { LayersModelFiles } from '../export/layers-format';
 import type { TrainEvent } from '../train/events';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { Dataset } from '../data/dataset';
 import { EngineError } from '../errors';
 import { saveLayersModel, type LayersModelFiles } from '../export/layers-format';

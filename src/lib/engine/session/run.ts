@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf';
 import type { Dataset } from '../data/dataset';
 import { TrajectoryRecorder } from '../landscape/trajectory';
 import type { ModelSpec } from '../models/spec';

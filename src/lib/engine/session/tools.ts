@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { measureModelFit, measureThroughput, profileStep, quickThroughput, testTracking, type ThroughputResult, type TrackedEpoch } from '../bench';
 import type { Dataset } from '../data/dataset';
 import { buildModel } from '../models/build';

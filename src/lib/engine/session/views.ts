@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf';
 import { dataDomain, predictGrid, type DecisionGrid } from '../boundary/decision-grid';
 import { featureSize, is2dClassification, type Dataset } from '../data/dataset';
 import { EngineError } from '../errors';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 
 /** What the hook reaches of the GPU backends (not in TF.js's public typings). */
 interface GpuBackendLike {

@@ -1,5 +1,5 @@
 import type { EngineMessage } from '../errors';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { LayersModelFiles } from '../export/layers-format';
 import type { ModelJson } from '../export/quantize';
 import type { EarlyStoppingConfig } from './config';

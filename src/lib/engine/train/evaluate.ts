@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { featureSize, gatherBatch, type Dataset, type Split } from '../data/dataset';
 import { batchLossSum, defaultLoss, type LossName } from './losses';
 import { nextMacrotask } from './yield';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { denseTrainingForward } from '../kernels/dense';
 import { ownMatMulActive } from '../kernels/matmul';
 

@@ -1,5 +1,5 @@
 import { EngineError } from '../errors';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { ADAM_WASM_PLAIN, ADAM_WASM_SHARED } from '../kernels/adam-wasm';
 import { adamStepWebGPU } from '../kernels/webgpu/adam';
 import { webgpuBackend } from '../kernels/webgpu/device';

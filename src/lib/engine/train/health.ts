@@ -1,5 +1,5 @@
 import { engineMessage, type EngineMessage } from '../errors';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { RunHalt } from '../runs/record';
 import type { EpochContext } from './hooks';
 import type { LayerHistogram, MemoryInfo, MonitorEvent } from './monitor-events';

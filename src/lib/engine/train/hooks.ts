@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../tf';
 
 /** What a hook sees at the end of an epoch. */
 export interface EpochContext {

@@ -1,5 +1,5 @@
 import { engineMessage } from '../errors';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { arrangeByArrival, type DataArrival } from '../data/arrival';
 import { featureSize, gatherBatch, splitIndices, type Dataset } from '../data/dataset';
 import { Rng } from '../rng';

@@ -1,5 +1,5 @@
 import { EngineError } from '../errors';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { FusedAdamOptimizer } from './fused-adam';
 
 import type { OptimizerName } from './config';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import type { TrainEventListener } from './events';
 import type { StepScalars } from './step';
 import { Ema } from './ema';

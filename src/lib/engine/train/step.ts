@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { featureSize, type Dataset } from '../data/dataset';
 import { checkInjectedFailure } from './fault';
 import { isFusedAdam } from './fused-adam';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../tf';
 import { splitIndices, type Dataset } from '../data/dataset';
 import { EngineError, engineMessage, toEngineMessage, type EngineMessage } from '../errors';
 import type { OptimizerName } from '../train/config';

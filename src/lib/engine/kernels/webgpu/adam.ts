@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../../tf';
 import { allocate, dispatch, foldGroups, pipeline, type WebGpuBackendLike } from './device';
 
 /** Adam's constants for one step, float32 as TF.js's Adam rounds them (see train/fused-adam.ts). */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import { FusedAdamOptimizer } from '../../train/fused-adam';
 import { trainingForward } from '../../train/forward';
 import { sparseCategoricalCrossentropy } from '../../train/losses';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 
 /**
  * The few parts of TF.js's WebGPU backend (@tensorflow/tfjs-backend-webgpu 4.22) that our own compute passes

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../../tf';
 import { FusedAdamOptimizer } from '../../train/fused-adam';
 import { denseTrainingForward } from '../dense';
 import { adamClass, bucket, denseClass, forceWebGPUChoice, setWebGPUChoice, webgpuChoices, type KernelChoice } from './select';
