@@ -4,7 +4,6 @@
  */
 import * as Comlink from 'comlink';
 import tfjsUrl from '@tensorflow/tfjs/dist/tf.min.js?url';
-import { bundleFiles, bundleFolder, zipBundle } from '../engine/export/bundle';
 import type { UploadedFile } from '../engine/export/import';
 import type { LayersModelFiles } from '../engine/export/layers-format';
 import type { RunOptions } from '../engine/runs/monitored-run';
@@ -21,6 +20,12 @@ import { enBundle, type BundleLanguage, type BundleTexts } from '../i18n/en-bund
 async function bundleTexts(language: BundleLanguage | undefined): Promise<BundleTexts> {
   return language === 'zh-CN' ? (await import('../i18n/zh-bundle')).zhBundle : enBundle;
 }
+
+/**
+ * The bundle's writer (the demo page, predict.js, the README, train.py, train_torch.py): a chunk of its own,
+ * loaded at the first export, not with the worker's script on every first visit.
+ */
+const bundleWriter = () => import('../engine/export/bundle');
 
 /** Which weights to export: the session's held model (the one whose results the page shows), or a stored run's checkpoint. */
 export type ExportSource = { kind: 'session' } | { kind: 'run'; runId: string; weights: CheckpointKind };
@@ -156,7 +161,7 @@ export function deployApi(session: Session) {
     /** The whole bundle as one zip in the page's `language` (bytes transferred to the page, which downloads it). */
     async exportBundle(source: ExportSource, dtype: QuantizeDtype | null, language?: BundleLanguage) {
       const { files, report } = await quantized(source, dtype);
-      const texts = await bundleTexts(language);
+      const [texts, { bundleFiles, bundleFolder, zipBundle }] = await Promise.all([bundleTexts(language), bundleWriter()]);
       const c = await card(source, report, texts);
       const folder = bundleFolder(c.name);
       const zip = zipBundle(folder, bundleFiles({ model: files, card: c, tfjs: await tfjsBytes(), texts }));
