@@ -64,13 +64,13 @@ async function waitUsable(page, route) {
  * moment it is enabled and notes the times (a MutationObserver, installed before the page's own scripts): the
  * harness's own polling (Playwright's waits back off to 500 ms) would otherwise add up to half a second to both.
  */
-const PRESS = {
+export const PRESS = {
   Train: { press: '[data-testid="train"]', done: '[data-testid="loss-now"]' },
   Lab: { press: '[data-testid="lab-step"]', done: '[data-testid="lab-step-count"][data-value="1"]' },
 };
 
 /** Runs in the page before its scripts: presses `press` once enabled, notes when (ms after navigation) and when `done` shows. */
-function pressWhenUsable({ press, done }) {
+export function pressWhenUsable({ press, done }) {
   const times = { usable: null, done: null };
   window.__pageBench = times;
   const check = () => {
