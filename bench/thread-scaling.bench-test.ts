@@ -2,8 +2,9 @@ import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { it } from 'vitest';
 import { Gemm } from '../src/lib/engine/kernels/gemm';
-import { GemmThreadPool, gemmThreadMain, type PoolThreadInit } from '../src/lib/engine/kernels/gemm-pool';
+import { GemmThreadPool } from '../src/lib/engine/kernels/gemm-pool';
 import { GEMM_WASM } from '../src/lib/engine/kernels/gemm-wasm';
+import { spawnNodeGemmThread } from '../tests/unit/node-gemm-thread';
 
 /**
  * How far two threads can go on this machine, for issue 15's "two threads ≥ 1.6×": the classic MLP's two large
@@ -62,14 +63,8 @@ async function solo(parties: number, shape: (typeof SHAPES)[number]): Promise<nu
   );
 }
 
-function spawnNode(init: PoolThreadInit) {
-  const worker = new Worker(`require('node:worker_threads').parentPort.once('message', (init) => (${gemmThreadMain.toString()})(init));`, { eval: true });
-  worker.postMessage(init);
-  return { terminate: () => void worker.terminate() };
-}
-
 it('two threads on this machine: the ceiling, and our pool', async () => {
-  const pool = new GemmThreadPool(2, spawnNode);
+  const pool = new GemmThreadPool(2, spawnNodeGemmThread);
   const memory = new WebAssembly.Memory({ initial: 1024 });
   let top = 1024;
   const heap = { malloc: (bytes: number) => ((top += bytes + 64), top - bytes - 64), free: () => {} };

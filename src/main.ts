@@ -21,14 +21,20 @@ async function boot(): Promise<void> {
   mount(App, { target: document.getElementById('app')! });
 }
 
+/** The service worker (offline copy) once the first load has settled: the Train view's data in, or a second on other views. */
+async function registerServiceWorkerLater(): Promise<void> {
+  if (router.view === 'train') await app.firstLoadSettled(30_000);
+  else await new Promise((resolve) => setTimeout(resolve, 1000));
+  await registerServiceWorker().catch(() => null);
+}
+
 if (window.crossOriginIsolated) {
   // The server sends the isolation headers (or the service worker already serves the page): the page starts at
-  // once, and the service worker (offline copy) is registered when the first load has settled, not competing with
-  // the engine and the data on a first visit.
+  // once, and the service worker does not compete with the engine and the data on a first visit.
   await boot();
-  void (router.view === 'train' ? app.firstLoadSettled(30_000) : new Promise((resolve) => setTimeout(resolve, 1000))).then(() => registerServiceWorker().catch(() => null));
+  void registerServiceWorkerLater();
 } else if (!(await ensureCrossOriginIsolation())) {
-  // On a plain static host the page came back under the isolation service worker first (WASM threads need it);
-  // here isolation is out of reach (no service worker, or it did not take): the page runs with one thread.
+  // Not isolated: ensureCrossOriginIsolation registered the service worker and reloads under it (then the branch
+  // above runs). Here it will not (no service worker, or the one reload already happened): one WASM thread.
   await boot();
 }

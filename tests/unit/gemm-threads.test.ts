@@ -1,22 +1,16 @@
-import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Gemm } from '../../src/lib/engine/kernels/gemm';
-import { GemmThreadPool, gemmThreadMain, type PoolThreadInit } from '../../src/lib/engine/kernels/gemm-pool';
+import { GemmThreadPool } from '../../src/lib/engine/kernels/gemm-pool';
+import { spawnNodeGemmThread } from './node-gemm-thread';
 import { registerOwnMatMul } from '../../src/lib/engine/kernels/matmul';
 import { heapGemm, setGemmPoolFactory, type WasmBackendLike } from '../../src/lib/engine/kernels/wasm-heap';
 
-/** Starts a pool thread with Node's worker_threads, from the thread function's own source. */
-function spawnNode(init: PoolThreadInit) {
-  const worker = new Worker(`require('node:worker_threads').parentPort.once('message', (init) => (${gemmThreadMain.toString()})(init));`, { eval: true });
-  worker.postMessage(init);
-  return { terminate: () => void worker.terminate() };
-}
 
 let pool: GemmThreadPool;
 beforeAll(async () => {
-  pool = new GemmThreadPool(3, spawnNode);
+  pool = new GemmThreadPool(3, spawnNodeGemmThread);
   registerOwnMatMul();
   await tf.setBackend('wasm');
 });
