@@ -7,14 +7,17 @@ import { buildModel } from '../../src/lib/engine/models/build';
 import { classicMlp } from '../../src/lib/engine/models/spec';
 import { FusedAdamOptimizer } from '../../src/lib/engine/train/fused-adam';
 import { accuracy, sparseCategoricalCrossentropy } from '../../src/lib/engine/train/losses';
-import { setHandWrittenBackward, StepRunner } from '../../src/lib/engine/train/step';
+import { setHandWrittenBackward, setWholeStepKernel, StepRunner } from '../../src/lib/engine/train/step';
 import { loadMnist, slice } from './helpers';
 
+// These tests are of the loss kernel and the hand-written backward on TF.js's kernels; the whole-step kernel has its own (dense-train.test.ts).
 beforeAll(async () => {
   await tf.setBackend('wasm');
   registerOwnKernels('wasm');
+  setWholeStepKernel(false);
 });
 afterAll(async () => {
+  setWholeStepKernel(true);
   setFusedSoftmaxXent(true);
   setHandWrittenBackward(true);
   await tf.setBackend('cpu');

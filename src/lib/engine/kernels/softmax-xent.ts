@@ -1,4 +1,5 @@
 import * as tf from '../tf';
+import { softmaxRow, xentRow } from './pool-work';
 import { heapOffset, wasmMemory, type WasmBackendLike } from './wasm-heap';
 
 /**
@@ -19,8 +20,6 @@ import { heapOffset, wasmMemory, type WasmBackendLike } from './wasm-heap';
 export const SOFTMAX_XENT = 'DescentSparseSoftmaxXent';
 export const SOFTMAX_XENT_GRAD = 'DescentSparseSoftmaxXentGrad';
 
-const EPSILON = Math.fround(1e-7);
-const ONE_MINUS_EPSILON = Math.fround(1 - 1e-7);
 
 interface KernelArgs {
   inputs: tf.NamedTensorInfoMap;
@@ -57,26 +56,6 @@ function views(backend: WasmBackendLike, logits: tf.TensorInfo, labels: tf.Tenso
   };
 }
 
-/** Softmax of row `r` into `p` (float32); returns the row's first arg-max. */
-function softmaxRow(x: Float32Array, r: number, classes: number, p: Float32Array): number {
-  const base = r * classes;
-  let max = -Infinity;
-  for (let j = 0; j < classes; j++) if (x[base + j] > max) max = x[base + j];
-  let sum = 0;
-  for (let j = 0; j < classes; j++) {
-    const e = Math.fround(Math.exp(x[base + j] - max));
-    p[j] = e;
-    sum += e;
-  }
-  const s = Math.fround(sum);
-  let best = 0;
-  for (let j = 0; j < classes; j++) {
-    p[j] = p[j] / s;
-    if (p[j] > p[best]) best = j;
-  }
-  return best;
-}
-
 let scratch = new Float32Array(16);
 function rowScratch(classes: number): Float32Array {
   if (scratch.length < classes) scratch = new Float32Array(classes);
@@ -90,11 +69,9 @@ function forwardKernel(args: KernelArgs): tf.TensorInfo[] {
   let loss = 0;
   let correct = 0;
   for (let r = 0; r < rows; r++) {
-    const best = softmaxRow(x, r, classes, p);
-    const label = y[r];
-    const pl = label >= 0 && label < classes ? p[label] : 0;
-    loss -= Math.log(Math.min(Math.max(pl, EPSILON), ONE_MINUS_EPSILON));
-    if (best === label) correct++;
+    const best = softmaxRow(x, r * classes, classes, p);
+    loss += xentRow(p, classes, y[r], null, 0, 0);
+    if (best === y[r]) correct++;
   }
   const backend = args.backend as unknown as { makeOutput(shape: number[], dtype: 'float32', offset?: number, values?: Float32Array): tf.TensorInfo };
   return [backend.makeOutput([], 'float32', undefined, Float32Array.of(rows ? loss / rows : NaN)), backend.makeOutput([], 'float32', undefined, Float32Array.of(rows ? correct / rows : NaN))];
@@ -111,15 +88,8 @@ function gradKernel(args: KernelArgs): tf.TensorInfo {
   const d = new Float32Array(memory.buffer, heapOffset(args.backend, out), rows * classes);
   const p = rowScratch(classes);
   for (let r = 0; r < rows; r++) {
-    softmaxRow(x, r, classes, p);
-    const label = y[r];
-    const pl = label >= 0 && label < classes ? p[label] : 0;
-    const base = r * classes;
-    if (!(pl >= EPSILON && pl <= ONE_MINUS_EPSILON)) {
-      d.fill(0, base, base + classes);
-      continue;
-    }
-    for (let j = 0; j < classes; j++) d[base + j] = scale * (j === label ? p[j] - 1 : p[j]);
+    softmaxRow(x, r * classes, classes, p);
+    xentRow(p, classes, y[r], d, r * classes, scale);
   }
   return out;
 }

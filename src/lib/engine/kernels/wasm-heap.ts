@@ -1,5 +1,6 @@
 import * as tf from '../tf';
 import { Gemm, type GemmPool } from './gemm';
+import { GemmThreadPool } from './gemm-pool';
 
 /** The parts of TF.js's WASM backend our kernels use (tfjs-backend-wasm 4.22, backend_wasm.ts). */
 export interface WasmBackendLike {
@@ -27,7 +28,8 @@ export function heapOffset(backend: WasmBackendLike, t: tf.TensorInfo): number {
 }
 
 const gemms = new WeakMap<WebAssembly.Memory, Gemm | null>();
-let poolFactory: (() => GemmPool | null) | null = null;
+let poolFactory: (() => GemmThreadPool | null) | null = null;
+let alone: GemmThreadPool | null = null;
 
 /**
  * Gives every GEMM on a WASM heap the thread pool `factory()` returns (asked at each use; null: one thread).
@@ -56,4 +58,14 @@ export function heapGemm(backend: WasmBackendLike): Gemm | null {
     if (pool !== gemm.pool) gemm.setPool(pool);
   }
   return gemm;
+}
+
+/**
+ * The pool a whole training step runs on (kernels/dense-train.ts): the factory's, or, where it gives none (one
+ * core, no isolation, a benchmark's one thread), a pool of the calling thread alone on a plain memory.
+ */
+export function kernelPool(): GemmThreadPool {
+  return poolFactory?.() ?? (alone ??= new GemmThreadPool(1, () => {
+    throw new Error('a pool of one thread starts none');
+  }));
 }

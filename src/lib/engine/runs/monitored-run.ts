@@ -99,6 +99,7 @@ export class MonitoredRun {
     if (resumed) this.early?.seed(resumed.bestEpoch, resumed.bestLoss, resumed.completedEpochs, options.resume!.best);
     this.hooks = {
       onGradients: (step, grads) => this.health.onGradients(step, grads),
+      wantsGradients: (step) => this.health.wantsGradients(step),
       onEpochEnd: (ctx) => this.onEpochEnd(ctx),
     };
   }

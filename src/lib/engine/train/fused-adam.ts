@@ -22,6 +22,18 @@ import { adamClass, webgpuChoice } from '../kernels/webgpu/select';
  * The squared gradient norm comes out of the same pass. It is a drop-in `tf.AdamOptimizer` ('Adam' to
  * `getClassName`); results are bit-identical to TF.js's Adam (unit test).
  */
+/** Something that holds a `FusedAdamOptimizer`'s moments for a while (the whole-step kernel, kernels/dense-train.ts). */
+export interface MomentBorrower {
+  /** Stops using the moments; when `giveBack`, hands them back first (`returnMoments`). */
+  release(giveBack: boolean): void;
+}
+
+/** One variable's Adam moments as arrays (a borrower's copy). */
+export interface MomentArrays {
+  m: Float32Array;
+  v: Float32Array;
+}
+
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
   /** WASM, WebGPU: moments as tensors (written in place by our kernels). CPU: Float32Arrays. */
   private moments: { m: tf.Tensor | Float32Array; v: tf.Tensor | Float32Array }[] = [];
@@ -31,6 +43,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   private mode: 'wasm' | 'js' | 'webgpu' | 'kernels' | null = null;
   /** |g|² summed over all variables in the last fused step (NaN when the last step was not fused). */
   lastGradSquared = NaN;
+  /** Who holds the moments now (they are nowhere else meanwhile), or null. */
+  private borrower: MomentBorrower | null = null;
 
   constructor(learningRate: number, beta1: number, beta2: number, epsilon: number) {
     super(learningRate, beta1, beta2, epsilon);
@@ -48,7 +62,43 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     return this.mode === 'wasm' || this.mode === 'js';
   }
 
+  /**
+   * Hands the moments to `borrower`, which steps in their place (`stepConstants`, `advance`) until it releases
+   * them: per variable in the model's order, m and v as arrays, or null before the first step. WASM only. Any
+   * other step, and `dispose`, first makes the borrower release them.
+   */
+  borrowMoments(borrower: MomentBorrower): (MomentArrays | null)[] {
+    if (this.mode !== null && this.mode !== 'wasm') throw new EngineError('train.fusedAdamHeap', {});
+    this.borrower?.release(true);
+    const out = this.moments.map(({ m, v }) => ({ m: (m as tf.Tensor).dataSync() as Float32Array, v: (v as tf.Tensor).dataSync() as Float32Array }));
+    for (const { m, v } of this.moments) tf.dispose([m as tf.Tensor, v as tf.Tensor]);
+    this.moments = [];
+    this.mode = 'wasm';
+    this.borrower = borrower;
+    return out;
+  }
+
+  /** The borrower's moments back (`shapes`: the variables' shapes, in the same order). */
+  returnMoments(moments: MomentArrays[], shapes: number[][]): void {
+    this.moments = moments.map(({ m, v }, i) => ({ m: tf.keep(tf.tensor(m, shapes[i], 'float32')), v: tf.keep(tf.tensor(v, shapes[i], 'float32')) }));
+    this.borrower = null;
+  }
+
+  /** Adam's constants for the next step, rounded as the WASM kernel takes them (kernels/adam.wat). */
+  stepConstants(): { b1: number; a1: number; b2: number; a2: number; negLr: number; c1: number; c2: number; eps: number } {
+    return { b1: this.beta1, a1: f32(1 - this.beta1), b2: this.beta2, a2: f32(1 - this.beta2), negLr: f32(-this.learningRate), c1: f32(1 - this.accBeta1Value), c2: f32(1 - this.accBeta2Value), eps: this.epsilon };
+  }
+
+  /** After a borrower's step: the running products of β₁ and β₂, the step count, |g|². */
+  advance(gradSquared: number): void {
+    this.lastGradSquared = gradSquared;
+    this.accBeta1Value = f32(this.accBeta1Value * f32(this.beta1));
+    this.accBeta2Value = f32(this.accBeta2Value * f32(this.beta2));
+    this.incrementIterations();
+  }
+
   override applyGradients(given: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    this.borrower?.release(true);
     const variableGradients: Record<string, tf.Tensor> = Array.isArray(given) ? Object.fromEntries(given.map((g) => [g.name, g.tensor])) : given;
     const names = Object.keys(variableGradients);
     const variables = names.map((name) => tf.engine().registeredVariables[name]);
@@ -89,10 +139,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         next.dispose();
       }
     }
-    this.lastGradSquared = this.mode === 'webgpu' ? NaN : gradSquared;
-    this.accBeta1Value = f32(this.accBeta1Value * f32(beta1));
-    this.accBeta2Value = f32(this.accBeta2Value * f32(beta2));
-    this.incrementIterations();
+    this.advance(this.mode === 'webgpu' ? NaN : gradSquared);
   }
 
   /** One variable's step on WebGPU: our single pass, or TF.js's kernels (as tf.train.adam runs them) on the same moments. */
@@ -119,6 +166,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   }
 
   override dispose(): void {
+    this.borrower?.release(false);
+    this.borrower = null;
     super.dispose();
     for (const { m, v } of this.moments) if (m instanceof tf.Tensor) tf.dispose([m, v as tf.Tensor]);
     this.moments = [];

@@ -82,6 +82,11 @@ export class HealthMonitor {
       });
   }
 
+  /** `TrainerHooks.wantsGradients`: every `every` steps while the run is healthy. */
+  wantsGradients(step: number): boolean {
+    return step % this.every === 0 && !this.halt && this.groups.length > 0;
+  }
+
   /** `TrainerHooks.onGradients`: samples every `every` steps. */
   onGradients(step: number, grads: tf.NamedTensorMap): void {
     if (step % this.every !== 0 || this.halt || this.groups.length === 0) return;

@@ -22,10 +22,13 @@ export interface TrainerHooks {
   /** Called after validation at the end of each epoch; return 'stop' to end the run there. */
   onEpochEnd?(ctx: EpochContext): void | 'stop' | Promise<void | 'stop'>;
   /**
-   * Sees the gradients of global step `step` (keyed by variable name) before they are applied. Runs in
+   * Sees the gradients of global step `step` (keyed by variable name) before they are applied (after, where the
+   * whole-step kernel trains: the variables then already hold the step's new weights). Runs in
    * the hot loop: it must be cheap (sample every N steps), keep only what it clones, and dispose nothing.
    */
   onGradients?(step: number, grads: tf.NamedTensorMap): void;
+  /** Whether `onGradients` wants step `step`'s gradients (absent: every step). A step that gives them costs more (the whole-step kernel copies them out). */
+  wantsGradients?(step: number): boolean;
 }
 
 /** Combines hooks: the later one's rate/momentum win where both set one; every other hook runs, 'stop' from any stops. */
@@ -38,6 +41,8 @@ export function mergeHooks(...all: TrainerHooks[]): TrainerHooks {
   if (lr) merged.learningRateAt = lr;
   if (momentum) merged.momentumAt = momentum;
   if (grads.length) merged.onGradients = (step, g) => grads.forEach((f) => f(step, g));
+  const wants = all.filter((h) => h.onGradients).map((h) => (h.wantsGradients ? h.wantsGradients.bind(h) : () => true));
+  if (grads.length) merged.wantsGradients = (step) => wants.some((f) => f(step));
   if (ends.length) {
     merged.onEpochEnd = async (ctx: EpochContext) => {
       let verdict: void | 'stop' = undefined;

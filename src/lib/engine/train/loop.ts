@@ -101,8 +101,10 @@ export class Trainer {
         const arrival = dataset.arrival;
         if (arrival && (arrival.failed || arrival.train < arrival.trainTotal) && !(await this.awaitRows(arrival, order, s * batch, batch))) break;
         this.applySchedule(step, totalSteps);
-        gatherBatch(dataset.train, features, dataset.xScale, order, s * batch, batch, xBuf, yBuf);
-        reporter.add(stepper.step(this.optimizer, xBuf, yBuf, batch, (grads) => this.hooks.onGradients?.(step, grads)), this.currentLr);
+        const inputs = stepper.inputBuffers(this.optimizer, batch, xBuf, yBuf);
+        gatherBatch(dataset.train, features, dataset.xScale, order, s * batch, batch, inputs.x, inputs.y);
+        const onGradients = hooks.onGradients && (hooks.wantsGradients?.(step) ?? true) ? (grads: tf.NamedTensorMap) => hooks.onGradients!(step, grads) : undefined;
+        reporter.add(stepper.step(this.optimizer, inputs.x, inputs.y, batch, onGradients), this.currentLr);
         const now = performance.now();
         // The run's first step is reported at once (the loss appears the moment training starts), then every REPORT_MS.
         if ((step === firstStep || now - reporter.lastFlush >= REPORT_MS) && !(await reporter.flush(s + 1)).finite) break;

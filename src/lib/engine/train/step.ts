@@ -1,7 +1,9 @@
 import * as tf from '../tf';
 import { featureSize, type Dataset } from '../data/dataset';
 import { checkInjectedFailure } from './fault';
-import { isFusedAdam } from './fused-adam';
+import { FusedAdamOptimizer, isFusedAdam } from './fused-adam';
+import { DenseTrainKernel } from '../kernels/dense-train';
+import { kernelPool, type WasmBackendLike } from '../kernels/wasm-heap';
 import { ownMatMulActive } from '../kernels/matmul';
 import { fusedSoftmaxXentActive, sparseSoftmaxCrossEntropy, sparseSoftmaxCrossEntropyGrad } from '../kernels/softmax-xent';
 import { endsInDenseSoftmax, trainingForward } from './forward';
@@ -15,10 +17,16 @@ interface DenseStage {
 }
 
 let handBackward = true;
+let wholeStep = true;
 
 /** Turns the hand-written backward pass for Dense-only classifiers off (the tape runs) or back on; for benchmarks and tests. */
 export function setHandWrittenBackward(on: boolean): void {
   handBackward = on;
+}
+
+/** Turns the whole-step kernel (kernels/dense-train.ts) off (the hand-written backward on TF.js's kernels runs) or back on; for benchmarks and tests. */
+export function setWholeStepKernel(on: boolean): void {
+  wholeStep = on;
 }
 
 /**
@@ -60,6 +68,8 @@ export class StepRunner {
   private readonly flatInput: boolean;
   /** A Dense-only classifier with softmax output (hand-written backward on WASM), else null. */
   private readonly stages: DenseStage[] | null;
+  /** The whole-step kernel training this model with the optimizer it borrowed the moments of, while it does. */
+  private whole: DenseTrainKernel | null = null;
 
   constructor(
     private readonly model: tf.LayersModel,
@@ -135,9 +145,52 @@ export class StepRunner {
     return { value, grads, acc: acc! };
   }
 
+  /**
+   * The whole-step kernel for `optimizer`, where it applies: a Dense-only classifier (every layer with a bias)
+   * trained with our fused Adam on WASM with our kernels. A kernel for another optimizer or pool is released first.
+   */
+  private wholeStepKernel(optimizer: tf.Optimizer, yBuf: Int32Array | Float32Array): DenseTrainKernel | null {
+    const fits =
+      wholeStep && handBackward && this.stages && yBuf instanceof Int32Array && this.explicitTranspose && optimizer.constructor === FusedAdamOptimizer &&
+      ((optimizer as FusedAdamOptimizer).path ?? 'wasm') === 'wasm' && ownMatMulActive() && fusedSoftmaxXentActive() && DenseTrainKernel.fits(this.stages);
+    const pool = fits ? kernelPool() : null;
+    if (this.whole && (this.whole.isReleased || this.whole.optimizer !== optimizer || this.whole.pool !== pool)) {
+      this.whole.release(true);
+      this.whole = null;
+    }
+    if (fits && !this.whole) {
+      this.whole = new DenseTrainKernel(pool!, optimizer as FusedAdamOptimizer, this.stages, tf.backend() as unknown as WasmBackendLike);
+    }
+    return this.whole;
+  }
+
+  /** Whether the last step ran as one whole-step kernel (kernels/dense-train.ts). */
+  get wholeStepActive(): boolean {
+    return !!this.whole && !this.whole.isReleased;
+  }
+
+  /**
+   * Where to gather the next batch for `step`: the whole-step kernel's own input rows where it runs (then the
+   * step copies nothing), else the given buffers. Ask before every batch.
+   */
+  inputBuffers<Y extends Int32Array | Float32Array>(optimizer: tf.Optimizer, batch: number, xBuf: Float32Array, yBuf: Y): { x: Float32Array; y: Y | Int32Array } {
+    const whole = this.wholeStepKernel(optimizer, yBuf);
+    return whole ? whole.inputs(batch) : { x: xBuf, y: yBuf };
+  }
+
   /** One optimizer step on the first `batch` rows of the buffers. */
   step(optimizer: tf.Optimizer, xBuf: Float32Array, yBuf: Int32Array | Float32Array, batch: number, onGradients?: (grads: tf.NamedTensorMap) => void): StepScalars {
     checkInjectedFailure();
+    const whole = this.wholeStepKernel(optimizer, yBuf);
+    if (whole) {
+      const r = whole.step(xBuf, yBuf as Int32Array, batch);
+      if (onGradients) {
+        const grads = whole.gradients();
+        onGradients(grads);
+        tf.dispose(Object.values(grads));
+      }
+      return [tf.scalar(r.loss), tf.scalar(r.accuracy), tf.scalar(Math.sqrt(r.gradSquared))];
+    }
     const [x, y] = this.inputs(xBuf, yBuf, batch);
     try {
       const { value, grads, acc } = this.gradients(x, y);

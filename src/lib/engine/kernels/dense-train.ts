@@ -1,0 +1,277 @@
+import * as tf from '../tf';
+import type { FusedAdamOptimizer, MomentArrays, MomentBorrower } from '../train/fused-adam';
+import { GEMM_KC } from './gemm';
+import type { GemmThreadPool } from './gemm-pool';
+import { heapOffset, wasmMemory, type WasmBackendLike } from './wasm-heap';
+
+/**
+ * A whole training step of a Dense classifier (Flatten? → Dense(relu | linear)* → Dense(softmax), sparse
+ * cross-entropy, Adam) on every thread of our kernel pool, in the pool's shared memory: the forward pass, the
+ * loss, the backward pass and Adam, split into chunks (pool-work.ts `denseChunk`) with two waits per step.
+ *
+ * Why: on TF.js's heap, only the large GEMMs ran on several threads, each after copying its operands into the
+ * pool's memory; the rest of the step (TF.js's per-kernel work, the loss, the bias sums, Adam) ran on one thread
+ * and two threads gave 1.03–1.22× at batch 128–512. Here every part of the step is shared out.
+ *
+ * Who holds what: the model's variables stay the weights' owner. They are copied in when they changed since this
+ * kernel last wrote them (a new run, restored weights), and written back after every step (into new tensors,
+ * as the fused Adam does), so the model is current whenever a step returns. Adam's moments are borrowed from the
+ * optimizer (`FusedAdamOptimizer.borrowMoments`) and handed back when it takes another path or is disposed.
+ */
+
+interface LayerBuffers {
+  din: number;
+  dout: number;
+  relu: boolean;
+  kernel: tf.Variable;
+  bias: tf.Variable;
+  /** [din + 1, dout]: the kernel, then the bias as row din; G, M, V alike. */
+  P: number;
+  G: number;
+  M: number;
+  V: number;
+  Wp: number;
+  WTp: number;
+}
+
+interface BatchBuffers {
+  B: number;
+  desc: number;
+  X: number;
+  labels: number;
+  outs: number[];
+  dZ: number[];
+  results: number;
+  nA: number;
+  nB: number;
+  total: number;
+  blocks: number[];
+  views?: { x: Float32Array; y: Int32Array };
+}
+
+/** A Dense layer the kernel trains: its variables and activation. */
+export interface DenseLayerVars {
+  kernel: tf.Variable;
+  bias: tf.Variable;
+  relu: boolean;
+}
+
+const f32 = Math.fround;
+/** Rows of a batch per phase-B chunk, and of a gradient per phase-C chunk: fixed, so the result does not depend on the thread count. */
+const BATCH_ROWS = 16;
+const GRAD_ROWS = 32;
+const PACK_ROWS = 128;
+
+export class DenseTrainKernel implements MomentBorrower {
+  private readonly layers: LayerBuffers[];
+  private batch: BatchBuffers | null = null;
+  /** Each variable's data as this kernel last wrote or read it (kernel, bias per layer). */
+  private readonly synced: (object | null)[];
+  private held = false;
+  private released = false;
+  private readonly blocks: number[] = [];
+
+  constructor(
+    readonly pool: GemmThreadPool,
+    readonly optimizer: FusedAdamOptimizer,
+    stages: DenseLayerVars[],
+    /** The backend whose heap holds the variables (TF.js's WASM). */
+    private readonly backend: WasmBackendLike,
+  ) {
+    this.layers = stages.map((s) => {
+      const [din, dout] = s.kernel.shape as [number, number];
+      const n = (din + 1) * dout;
+      const n8 = Math.ceil(dout / 8) * 8;
+      const din8 = Math.ceil(din / 8) * 8;
+      // +8 floats: the GEMM reads the bias row in panels of 8.
+      const [P, G, M, V] = [this.alloc(4 * (n + 8)), this.alloc(4 * n), this.alloc(4 * n), this.alloc(4 * n)];
+      return { din, dout, relu: s.relu, kernel: s.kernel, bias: s.bias, P, G, M, V, Wp: this.alloc(4 * din * n8), WTp: this.alloc(4 * dout * din8) };
+    });
+    this.synced = this.layers.flatMap(() => [null, null]);
+  }
+
+  /** Whether `stages` can train here: every layer with a bias, float32, chained shapes. */
+  static fits(stages: { kernel: tf.Variable; bias: tf.Variable | null }[]): stages is DenseLayerVars[] {
+    return stages.every((s, i) => s.bias !== null && s.kernel.dtype === 'float32' && s.bias.dtype === 'float32' && s.bias.size === s.kernel.shape[1] && (i === 0 || stages[i - 1].kernel.shape[1] === s.kernel.shape[0]));
+  }
+
+  private alloc(bytes: number): number {
+    const at = this.pool.alloc(bytes);
+    this.blocks.push(at);
+    return at;
+  }
+
+  /** Buffers and the chunk table for batches of `B` rows. */
+  private plan(B: number): BatchBuffers {
+    if (this.batch?.B === B) return this.batch;
+    if (this.batch) for (const at of this.batch.blocks) this.pool.free(at);
+    const blocks: number[] = [];
+    const alloc = (bytes: number) => {
+      const at = this.pool.alloc(bytes);
+      blocks.push(at);
+      return at;
+    };
+    const L = this.layers.length;
+    const chunks: number[][] = [];
+    for (const [l, layer] of this.layers.entries()) {
+      for (let r = 0; r < layer.din; r += PACK_ROWS) chunks.push([0, l, r, Math.min(layer.din, r + PACK_ROWS)]);
+      if (l > 0) chunks.push([1, l, 0, layer.dout]);
+    }
+    const nA = chunks.length;
+    for (let r = 0; r < B; r += BATCH_ROWS) chunks.push([2, 0, r, Math.min(B, r + BATCH_ROWS)]);
+    const nB = chunks.length - nA;
+    for (const [l, layer] of this.layers.entries()) for (let r = 0; r <= layer.din; r += GRAD_ROWS) chunks.push([3, l, r, Math.min(layer.din + 1, r + GRAD_ROWS)]);
+    const total = chunks.length;
+    const classes = this.layers[L - 1].dout;
+    const desc = alloc(4 * (32 + 16 * L));
+    const table = alloc(16 * total);
+    const X = alloc(4 * B * this.layers[0].din);
+    const ones = alloc(4 * B);
+    const labels = alloc(4 * B);
+    const results = alloc(8 * (2 * nB + total - nA - nB));
+    const scratch = alloc(4 * classes * nB);
+    const outs = this.layers.map((layer, l) => alloc(4 * B * (l < L - 1 ? layer.dout + 1 : layer.dout)));
+    const dZ = this.layers.map((layer, l) => (l < L - 1 ? alloc(4 * B * layer.dout) : outs[l]));
+    const dZp = this.layers.map((layer) => alloc(4 * B * Math.ceil(layer.dout / 8) * 8));
+    const buf = this.pool.memory.buffer;
+    const i32 = new Int32Array(buf);
+    const heap = new Float32Array(buf);
+    i32.set(chunks.flat(), table >> 2);
+    const d = desc >> 2;
+    i32.set([L, B, nA, nB, table, X, this.layers[0].din, labels, results, GEMM_KC, scratch, ones, total], d);
+    for (const [l, layer] of this.layers.entries()) {
+      const ld = l < L - 1 ? layer.dout + 1 : layer.dout;
+      i32.set([layer.din, layer.dout, layer.relu ? 1 : 0, layer.P, layer.G, layer.M, layer.V, layer.Wp, layer.WTp, outs[l], ld, dZ[l], dZp[l]], d + 32 + 16 * l);
+    }
+    // The ones: the bias gradients come out of the weight-gradient products.
+    heap.fill(1, ones >> 2, (ones >> 2) + B);
+    for (let l = 0; l < L - 1; l++) for (let r = 0, ld = this.layers[l].dout + 1; r < B; r++) heap[(outs[l] >> 2) + r * ld + ld - 1] = 1;
+    this.batch = { B, desc, X, labels, outs, dZ, results, nA, nB, total, blocks };
+    return this.batch;
+  }
+
+  /** Adam's moments from the optimizer, the variables where they changed since this kernel wrote them. */
+  private syncIn(): void {
+    const heap = () => new Float32Array(this.pool.memory.buffer);
+    if (!this.held) {
+      const moments = this.optimizer.borrowMoments(this);
+      this.held = true;
+      for (const [l, layer] of this.layers.entries()) {
+        const [km, bm] = [moments[2 * l], moments[2 * l + 1]];
+        const n = layer.din * layer.dout;
+        const h = heap();
+        for (const [target, k, b] of [[layer.M, km?.m, bm?.m], [layer.V, km?.v, bm?.v]] as const) {
+          if (k) h.set(k, target >> 2);
+          else h.fill(0, target >> 2, (target >> 2) + n);
+          if (b) h.set(b, (target >> 2) + n);
+          else h.fill(0, (target >> 2) + n, (target >> 2) + n + layer.dout);
+        }
+      }
+    }
+    const tfHeap = wasmMemory(this.backend)!.buffer;
+    for (const [l, layer] of this.layers.entries()) {
+      for (const [j, v] of [layer.kernel, layer.bias].entries()) {
+        if (this.synced[2 * l + j] === v.dataId) continue;
+        const src = new Float32Array(tfHeap, heapOffset(this.backend, v), v.size);
+        heap().set(src, (layer.P >> 2) + j * layer.din * layer.dout);
+        this.synced[2 * l + j] = v.dataId;
+      }
+    }
+  }
+
+  /** The new weights into the variables (new tensors: the WASM backend caches operators by tensor). */
+  private syncOut(): void {
+    const mine = new Float32Array(this.pool.memory.buffer);
+    for (const [l, layer] of this.layers.entries()) {
+      for (const [j, v] of [layer.kernel, layer.bias].entries()) {
+        const info = this.backend.makeOutput(v.shape, 'float32');
+        const next = tf.engine().makeTensorFromTensorInfo(info);
+        const start = (layer.P >> 2) + j * layer.din * layer.dout;
+        new Float32Array(wasmMemory(this.backend)!.buffer, heapOffset(this.backend, next), v.size).set(mine.subarray(start, start + v.size));
+        v.assign(next);
+        next.dispose();
+        this.synced[2 * l + j] = v.dataId;
+      }
+    }
+  }
+
+  /**
+   * Where a batch of `B` rows goes (views on the pool's memory): gather into these and `step` copies nothing.
+   * Ask again before every batch: a memory that grows leaves old views behind.
+   */
+  inputs(B: number): { x: Float32Array; y: Int32Array } {
+    const plan = this.plan(B);
+    const buffer = this.pool.memory.buffer;
+    if (plan.views?.x.buffer !== buffer) plan.views = { x: new Float32Array(buffer, plan.X, B * this.layers[0].din), y: new Int32Array(buffer, plan.labels, B) };
+    return plan.views;
+  }
+
+  /**
+   * One step on the first `B` rows of `x` (row-major, the first layer's width) and `y` (class indices): the
+   * variables hold the new weights when it returns. Returns the batch's mean loss, its accuracy and |g|².
+   */
+  step(x: Float32Array, y: Int32Array, B: number): { loss: number; accuracy: number; gradSquared: number } {
+    if (this.released) throw new Error('DenseTrainKernel: used after release');
+    const own = this.inputs(B);
+    const plan = this.plan(B);
+    this.syncIn();
+    const heap = new Float32Array(this.pool.memory.buffer);
+    if (x !== own.x) own.x.set(x.subarray(0, own.x.length));
+    if (y !== own.y) own.y.set(y.subarray(0, B));
+    const c = this.optimizer.stepConstants();
+    heap.set([c.b1, c.a1, c.b2, c.a2, c.negLr, c.c1, c.c2, c.eps, f32(1 / B)], (plan.desc >> 2) + 16);
+    this.pool.runChunks(plan.desc, plan.total);
+    const results = new Float64Array(this.pool.memory.buffer, plan.results, plan.nB + plan.total - plan.nA);
+    let loss = 0;
+    let correct = 0;
+    let gradSquared = 0;
+    for (let i = 0; i < plan.nB; i++) {
+      loss += results[i];
+      correct += results[plan.nB + i];
+    }
+    for (let i = 2 * plan.nB; i < results.length; i++) gradSquared += results[i];
+    this.optimizer.advance(gradSquared);
+    this.syncOut();
+    return { loss: loss / B, accuracy: correct / B, gradSquared };
+  }
+
+  /** The last step's gradients as tensors keyed by variable name (the caller disposes them). */
+  gradients(): tf.NamedTensorMap {
+    const heap = new Float32Array(this.pool.memory.buffer);
+    const out: tf.NamedTensorMap = {};
+    for (const layer of this.layers) {
+      const g = layer.G >> 2;
+      const n = layer.din * layer.dout;
+      out[layer.kernel.name] = tf.tensor(heap.slice(g, g + n), layer.kernel.shape, 'float32');
+      out[layer.bias.name] = tf.tensor(heap.slice(g + n, g + n + layer.dout), layer.bias.shape, 'float32');
+    }
+    return out;
+  }
+
+  /** Hands the moments back to the optimizer when `giveBack`, and frees this kernel's memory; it is not used again. */
+  release(giveBack: boolean): void {
+    if (this.released) return;
+    this.released = true;
+    if (this.held && giveBack) {
+      const heap = new Float32Array(this.pool.memory.buffer);
+      const moments: MomentArrays[] = [];
+      const shapes: number[][] = [];
+      for (const layer of this.layers) {
+        const n = layer.din * layer.dout;
+        for (const [offset, size, shape] of [[0, n, layer.kernel.shape], [n, layer.dout, layer.bias.shape]] as const) {
+          moments.push({ m: heap.slice((layer.M >> 2) + offset, (layer.M >> 2) + offset + size), v: heap.slice((layer.V >> 2) + offset, (layer.V >> 2) + offset + size) });
+          shapes.push([...shape]);
+        }
+      }
+      this.optimizer.returnMoments(moments, shapes);
+    }
+    this.held = false;
+    for (const at of [...this.blocks, ...(this.batch?.blocks ?? [])]) this.pool.free(at);
+    this.blocks.length = 0;
+    this.batch = null;
+  }
+
+  get isReleased(): boolean {
+    return this.released;
+  }
+}
