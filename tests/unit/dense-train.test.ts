@@ -8,6 +8,9 @@ import { buildModel } from '../../src/lib/engine/models/build';
 import { classicMlp, type ModelSpec } from '../../src/lib/engine/models/spec';
 import { FusedAdamOptimizer } from '../../src/lib/engine/train/fused-adam';
 import { setWholeStepKernel, StepRunner } from '../../src/lib/engine/train/step';
+import { Trainer } from '../../src/lib/engine/train/loop';
+import { gatherBatch } from '../../src/lib/engine/data/dataset';
+import type { TrainEvent } from '../../src/lib/engine/train/events';
 import { loadMnist, slice } from './helpers';
 import { spawnNodeGemmThread } from './node-gemm-thread';
 
@@ -191,6 +194,77 @@ describe('whole-step kernel (WASM)', () => {
     expect(pool.allocatedBytes).toBe(allocatedBefore);
     expect(runner.wholeStepActive).toBe(false);
     model.dispose();
+  });
+
+  it('scales a staged uint8 batch on the threads exactly as gatherBatch does', async () => {
+    setGemmPoolFactory(() => pool);
+    const data = slice(await loadMnist(), 1024, 10);
+    const model = buildModel(deep, data.inputShape, 2);
+    const optimizer = new FusedAdamOptimizer(0.001, 0.9, 0.999, 1e-7);
+    const runner = new StepRunner(model, data, 'sparseCategoricalCrossentropy');
+    const order = Uint32Array.from({ length: 1024 }, (_, i) => (i * 389) % 1024);
+    const batch = 37;
+    const inputs = runner.gather(optimizer, data.train, data.xScale, order, 100, batch, new Float32Array(batch * 784), new Int32Array(batch));
+    tf.dispose(runner.step(optimizer, inputs.x, inputs.y, batch));
+    const want = { x: new Float32Array(batch * 784), y: new Int32Array(batch) };
+    gatherBatch(data.train, 784, data.xScale, order, 100, batch, want.x, want.y);
+    const got = runner.inputBuffers(optimizer, batch, new Float32Array(0), new Int32Array(0));
+    expect(runner.wholeStepActive).toBe(true);
+    expect(Array.from(got.x)).toEqual(Array.from(want.x));
+    expect(Array.from(got.y)).toEqual(Array.from(want.y));
+    optimizer.dispose();
+    model.dispose();
+  });
+
+  it('a batch gathered during the previous step (the loop passes where the next one starts) trains exactly as one gathered before its own step', async () => {
+    setGemmPoolFactory(() => pool);
+    const data = slice(await loadMnist(), 1024, 10);
+    const order = Uint32Array.from({ length: 1024 }, (_, i) => (i * 389) % 1024);
+    const batch = 40;
+    const run = (prefetch: boolean) => {
+      const model = buildModel(deep, data.inputShape, 2);
+      const optimizer = new FusedAdamOptimizer(0.003, 0.9, 0.999, 1e-7);
+      const runner = new StepRunner(model, data, 'sparseCategoricalCrossentropy');
+      const out: number[] = [];
+      for (let s = 0; s < 20; s++) {
+        const inputs = runner.gather(optimizer, data.train, data.xScale, order, s * batch, batch, new Float32Array(0), new Int32Array(0), prefetch && s < 19 ? (s + 1) * batch : -1);
+        const r = runner.step(optimizer, inputs.x, inputs.y, batch);
+        out.push(...r.map((t) => t.dataSync()[0]));
+        tf.dispose(r);
+      }
+      const weights = model.getWeights().map((w) => Array.from(w.dataSync()));
+      optimizer.dispose();
+      model.dispose();
+      return { out, weights };
+    };
+    const plain = run(false);
+    const prefetched = run(true);
+    expect(prefetched.out).toEqual(plain.out);
+    expect(prefetched.weights).toEqual(plain.weights);
+  });
+
+  it('the training loop: two epochs give the losses and accuracies of the loop on TF.js’s kernels', async () => {
+    const data = slice(await loadMnist(), 2048, 10);
+    const run = async (whole: boolean) => {
+      setWholeStepKernel(whole);
+      setGemmPoolFactory(() => (whole ? pool : null));
+      const model = buildModel(classicMlp(), data.inputShape, 5);
+      const trainer = new Trainer(model, data, { optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 2, validationSplit: 0.1, seed: 3 });
+      const epochs: TrainEvent[] = [];
+      await trainer.run((e) => void (e.kind === 'epoch' && epochs.push(e)));
+      trainer.dispose();
+      model.dispose();
+      return epochs as Extract<TrainEvent, { kind: 'epoch' }>[];
+    };
+    const ref = await run(false);
+    const ours = await run(true);
+    setWholeStepKernel(true);
+    expect(ours.length).toBe(2);
+    for (let e = 0; e < 2; e++) {
+      expect(Math.abs(ours[e].trainLoss - ref[e].trainLoss), `epoch ${e + 1} loss`).toBeLessThan(2e-3);
+      expect(Math.abs(ours[e].valLoss! - ref[e].valLoss!), `epoch ${e + 1} validation loss`).toBeLessThan(2e-3);
+      expect(Math.abs(ours[e].valAccuracy! - ref[e].valAccuracy!), `epoch ${e + 1} validation accuracy`).toBeLessThanOrEqual(0.011);
+    }
   });
 
   it('runs on the caller alone where no pool is given, on a plain memory', () => {

@@ -38,7 +38,8 @@ interface BatchBuffers {
   B: number;
   desc: number;
   X: number;
-  labels: number;
+  /** Two of each: one for the step being taken, one for the next batch gathered meanwhile. */
+  labels: [number, number];
   outs: number[];
   dZ: number[];
   results: number;
@@ -46,7 +47,24 @@ interface BatchBuffers {
   nB: number;
   total: number;
   blocks: number[];
-  views?: { x: Float32Array; y: Int32Array };
+  views?: { x: Float32Array; y: Int32Array; cur: number };
+  /** B rows of bytes: a batch of uint8 data staged for phase B to scale into X. */
+  raw: [number, number];
+  /** Which of `labels` and `raw` the next step reads. */
+  cur: number;
+  /** Whether X awaits the staged bytes (set by `stage`, cleared by `step`). */
+  staged: boolean;
+  /** The batch to gather into the other buffers while the next step runs, and the one gathered there. */
+  next: StagedRows | null;
+  ready: StagedRows | null;
+}
+
+/** Rows `order[start .. start + B)` of uint8 data `x` with labels `y`. */
+interface StagedRows {
+  x: Uint8Array;
+  y: ArrayLike<number>;
+  order: ArrayLike<number>;
+  start: number;
 }
 
 /** A Dense layer the kernel trains: its variables and activation. */
@@ -57,8 +75,8 @@ export interface DenseLayerVars {
 }
 
 const f32 = Math.fround;
-/** Rows of a batch per phase-B chunk, and of a gradient per phase-C chunk: fixed, so the result does not depend on the thread count. */
-const BATCH_ROWS = 16;
+/** Rows of a batch per phase-B chunk (at most), and of a gradient per phase-C chunk: fixed by the batch size, so the result does not depend on the thread count. */
+const BATCH_ROWS = 32;
 const GRAD_ROWS = 32;
 const PACK_ROWS = 128;
 
@@ -118,7 +136,12 @@ export class DenseTrainKernel implements MomentBorrower {
       if (l > 0) chunks.push([1, l, 0, layer.dout]);
     }
     const nA = chunks.length;
-    for (let r = 0; r < B; r += BATCH_ROWS) chunks.push([2, 0, r, Math.min(B, r + BATCH_ROWS)]);
+    // Shrinking chunks (guided): the phase's last chunks are short, so a thread seldom waits long for another's.
+    for (let r = 0; r < B; ) {
+      const rows = Math.min(B - r, Math.max(4, Math.min(BATCH_ROWS, Math.ceil((B - r) / 6 / 4) * 4)));
+      chunks.push([2, 0, r, r + rows]);
+      r += rows;
+    }
     const nB = chunks.length - nA;
     for (const [l, layer] of this.layers.entries()) for (let r = 0; r <= layer.din; r += GRAD_ROWS) chunks.push([3, l, r, Math.min(layer.din + 1, r + GRAD_ROWS)]);
     const total = chunks.length;
@@ -126,8 +149,9 @@ export class DenseTrainKernel implements MomentBorrower {
     const desc = alloc(4 * (32 + 16 * L));
     const table = alloc(16 * total);
     const X = alloc(4 * B * this.layers[0].din);
+    const raw: [number, number] = [alloc(B * this.layers[0].din), alloc(B * this.layers[0].din)];
     const ones = alloc(4 * B);
-    const labels = alloc(4 * B);
+    const labels: [number, number] = [alloc(4 * B), alloc(4 * B)];
     const results = alloc(8 * (2 * nB + total - nA - nB));
     const scratch = alloc(4 * classes * nB);
     const outs = this.layers.map((layer, l) => alloc(4 * B * (l < L - 1 ? layer.dout + 1 : layer.dout)));
@@ -138,7 +162,7 @@ export class DenseTrainKernel implements MomentBorrower {
     const heap = new Float32Array(buf);
     i32.set(chunks.flat(), table >> 2);
     const d = desc >> 2;
-    i32.set([L, B, nA, nB, table, X, this.layers[0].din, labels, results, GEMM_KC, scratch, ones, total], d);
+    i32.set([L, B, nA, nB, table, X, this.layers[0].din, labels[0], results, GEMM_KC, scratch, ones, total], d);
     for (const [l, layer] of this.layers.entries()) {
       const ld = l < L - 1 ? layer.dout + 1 : layer.dout;
       i32.set([layer.din, layer.dout, layer.relu ? 1 : 0, layer.P, layer.G, layer.M, layer.V, layer.Wp, layer.WTp, outs[l], ld, dZ[l], dZp[l]], d + 32 + 16 * l);
@@ -146,7 +170,7 @@ export class DenseTrainKernel implements MomentBorrower {
     // The ones: the bias gradients come out of the weight-gradient products.
     heap.fill(1, ones >> 2, (ones >> 2) + B);
     for (let l = 0; l < L - 1; l++) for (let r = 0, ld = this.layers[l].dout + 1; r < B; r++) heap[(outs[l] >> 2) + r * ld + ld - 1] = 1;
-    this.batch = { B, desc, X, labels, outs, dZ, results, nA, nB, total, blocks };
+    this.batch = { B, desc, X, labels, outs, dZ, results, nA, nB, total, blocks, raw, cur: 0, staged: false, next: null, ready: null };
     return this.batch;
   }
 
@@ -202,8 +226,41 @@ export class DenseTrainKernel implements MomentBorrower {
   inputs(B: number): { x: Float32Array; y: Int32Array } {
     const plan = this.plan(B);
     const buffer = this.pool.memory.buffer;
-    if (plan.views?.x.buffer !== buffer) plan.views = { x: new Float32Array(buffer, plan.X, B * this.layers[0].din), y: new Int32Array(buffer, plan.labels, B) };
+    if (plan.views?.x.buffer !== buffer || plan.views.cur !== plan.cur) {
+      plan.views = { x: new Float32Array(buffer, plan.X, B * this.layers[0].din), y: new Int32Array(buffer, plan.labels[plan.cur], B), cur: plan.cur };
+    }
     return plan.views;
+  }
+
+  /**
+   * Gathers rows `order[start .. start + B)` of uint8 data for the next `step`: the caller copies their bytes
+   * (a quarter of the floats' size) and phase B turns them into floats on every thread, `x · scale` as
+   * `gatherBatch` computes it. The labels go straight in. Returns the views to pass to `step`.
+   * `next`: where the batch after this one starts in `order` (the same data and order), or −1: the step gathers
+   * it while the pool's other threads compute (the rows' reads from memory are then off the step's serial path),
+   * and the next `stage` finds it there. The caller must not change those rows of `order` or the data meanwhile.
+   */
+  stage(x: Uint8Array, y: ArrayLike<number>, scale: number, order: ArrayLike<number>, start: number, B: number, next = -1): { x: Float32Array; y: Int32Array } {
+    const plan = this.plan(B);
+    const ready = plan.ready;
+    if (ready && ready.x === x && ready.y === y && ready.order === order && ready.start === start) plan.cur ^= 1;
+    else this.copyRows(plan, plan.cur, { x, y, order, start });
+    plan.ready = null;
+    plan.next = next >= 0 && next + B <= order.length ? { x, y, order, start: next } : null;
+    new Float64Array(this.pool.memory.buffer, plan.desc + 112, 1)[0] = scale;
+    plan.staged = true;
+    return this.inputs(B);
+  }
+
+  private copyRows(plan: BatchBuffers, which: number, rows: StagedRows): void {
+    const F = this.layers[0].din;
+    const bytes = new Uint8Array(this.pool.memory.buffer, plan.raw[which], plan.B * F);
+    const labels = new Int32Array(this.pool.memory.buffer, plan.labels[which], plan.B);
+    for (let j = 0; j < plan.B; j++) {
+      const row = rows.order[rows.start + j];
+      bytes.set(rows.x.subarray(row * F, (row + 1) * F), j * F);
+      labels[j] = rows.y[row];
+    }
   }
 
   /**
@@ -216,11 +273,21 @@ export class DenseTrainKernel implements MomentBorrower {
     const plan = this.plan(B);
     this.syncIn();
     const heap = new Float32Array(this.pool.memory.buffer);
+    const staged = plan.staged && x === own.x;
+    plan.staged = false;
     if (x !== own.x) own.x.set(x.subarray(0, own.x.length));
     if (y !== own.y) own.y.set(y.subarray(0, B));
+    const i32 = new Int32Array(this.pool.memory.buffer);
+    i32[(plan.desc >> 2) + 7] = plan.labels[plan.cur];
+    i32[(plan.desc >> 2) + 13] = staged ? plan.raw[plan.cur] : 0;
     const c = this.optimizer.stepConstants();
     heap.set([c.b1, c.a1, c.b2, c.a2, c.negLr, c.c1, c.c2, c.eps, f32(1 / B)], (plan.desc >> 2) + 16);
-    this.pool.runChunks(plan.desc, plan.total);
+    const next = staged ? plan.next : null;
+    plan.next = null;
+    this.pool.runChunks(plan.desc, plan.total, next ? () => {
+      this.copyRows(plan, plan.cur ^ 1, next);
+      plan.ready = next;
+    } : undefined);
     const results = new Float64Array(this.pool.memory.buffer, plan.results, plan.nB + plan.total - plan.nA);
     let loss = 0;
     let correct = 0;

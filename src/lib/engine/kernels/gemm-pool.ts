@@ -170,12 +170,15 @@ export class GemmThreadPool implements GemmPool {
     else for (let i = 0; i < m; i++) new Float32Array(theirs, call.c + 4 * i * call.ldc, n).set(result.subarray(i * call.ldc, i * call.ldc + n));
   }
 
-  /** Runs the `chunks` chunks of a training step described at `desc` (pool-work.ts `denseChunk`) on every thread; returns when all are done. */
-  runChunks(desc: number, chunks: number): void {
-    this.runJob(1, [desc], chunks);
+  /**
+   * Runs the `chunks` chunks of a training step described at `desc` (pool-work.ts `denseChunk`) on every thread;
+   * returns when all are done. `meanwhile` runs on the calling thread once the others are woken, before it joins in.
+   */
+  runChunks(desc: number, chunks: number, meanwhile?: () => void): void {
+    this.runJob(1, [desc], chunks, meanwhile);
   }
 
-  private runJob(kind: number, params: number[], chunks: number): void {
+  private runJob(kind: number, params: number[], chunks: number, meanwhile?: () => void): void {
     const { ctrl } = this.kernels;
     this.job = (this.job + 1) & 0x7fff;
     for (let i = 0; i < params.length; i++) ctrl[P + i] = params[i];
@@ -188,6 +191,7 @@ export class GemmThreadPool implements GemmPool {
       Atomics.add(ctrl, WAKE, 1);
       Atomics.notify(ctrl, WAKE);
     }
+    meanwhile?.();
     poolWork(this.worker);
     for (let done = Atomics.load(ctrl, DONE), spins = 0; done < chunks; done = Atomics.load(ctrl, DONE)) {
       if (++spins > 2000) Atomics.wait(ctrl, DONE, done, 1);

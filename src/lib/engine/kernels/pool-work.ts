@@ -81,7 +81,8 @@ export function xentRow(p: Float32Array, classes: number, label: number, d: Floa
  * One chunk of a training step of a Dense network (kind 1), from the step's descriptor at byte `desc`:
  *   Int32 [desc/4 + i]: 0 layers L, 1 batch B, 2 nA, 3 nB, 4 chunk table, 5 X, 6 row stride of X, 7 labels (int32),
  *   8 results (float64: loss and correct per phase-B chunk, then |g|² per phase-C chunk), 9 KC, 10 scratch (a row of
- *   probabilities per phase-B chunk), 11 B ones (floats), 12 chunks in all
+ *   probabilities per phase-B chunk), 11 B ones (floats), 12 chunks in all, 13 the batch as bytes (B rows of din
+ *   uint8, which phase B turns into X's floats: x · scale, the float64 at byte desc + 112), or 0 when X is filled
  *   Float32 [desc/4 + 16 ..]: Adam's b1, 1 − b1, b2, 1 − b2, −lr, c1, c2, ε, then 1/B
  *   Int32 [desc/4 + 32 + 16·l]: layer l's din, dout, relu, P, G, M, V, Wp, WTp, out, ldOut, dZ, dZp
  * P is the layer's kernel [din, dout] with its bias as row din; G, M, V the same shape (gradient, Adam's
@@ -118,6 +119,14 @@ export function denseChunk(w: PoolWorker, desc: number, index: number): void {
   const inputOf = (l: number): [number, number] => (l === 0 ? [i32[d + 5], i32[d + 6]] : [i32[lay(l - 1) + 9], i32[lay(l - 1) + 10]]);
   const results = new Float64Array(w.memory.buffer, i32[d + 8], 2 * nB + (i32[d + 12] - nA - nB));
   if (type === 2) {
+    const raw = i32[d + 13];
+    if (raw) {
+      // The rows as the data holds them (bytes) into X, scaled as gatherBatch scales them (float64 product, stored as float32).
+      const F = i32[d + 6];
+      const bytes = new Uint8Array(w.memory.buffer, raw + a0 * F, (a1 - a0) * F);
+      const scale = new Float64Array(w.memory.buffer, desc + 112, 1)[0];
+      for (let k = 0, x = (i32[d + 5] >> 2) + a0 * F; k < bytes.length; k++) f32[x + k] = bytes[k] * scale;
+    }
     for (let k = 0; k < L; k++) {
       const l = lay(k);
       const [din, dout, relu, P] = [i32[l], i32[l + 1], i32[l + 2], i32[l + 3]];
@@ -206,8 +215,8 @@ export function poolWork(w: PoolWorker): number {
       denseChunk(w, ctrl[5], chunk);
     }
     count++;
-    Atomics.add(ctrl, 2, 1);
-    Atomics.notify(ctrl, 2);
+    // Only the job's last chunk wakes a caller that sleeps on DONE (a notify costs more than a chunk's bookkeeping).
+    if (Atomics.add(ctrl, 2, 1) + 1 >= Atomics.load(ctrl, 21)) Atomics.notify(ctrl, 2);
   }
 }
 

@@ -1,7 +1,7 @@
 import { engineMessage } from '../errors';
 import * as tf from '../tf';
 import { arrangeByArrival, type DataArrival } from '../data/arrival';
-import { featureSize, gatherBatch, splitIndices, type Dataset } from '../data/dataset';
+import { featureSize, splitIndices, type Dataset } from '../data/dataset';
 import { Rng } from '../rng';
 import type { TrainConfig } from './config';
 import { evaluate } from './evaluate';
@@ -101,8 +101,9 @@ export class Trainer {
         const arrival = dataset.arrival;
         if (arrival && (arrival.failed || arrival.train < arrival.trainTotal) && !(await this.awaitRows(arrival, order, s * batch, batch))) break;
         this.applySchedule(step, totalSteps);
-        const inputs = stepper.inputBuffers(this.optimizer, batch, xBuf, yBuf);
-        gatherBatch(dataset.train, features, dataset.xScale, order, s * batch, batch, inputs.x, inputs.y);
+        // The next batch of this epoch may be gathered during this step, once every row has arrived.
+        const next = s + 1 < stepsPerEpoch && (!arrival || arrival.train >= arrival.trainTotal) ? (s + 1) * batch : -1;
+        const inputs = stepper.gather(this.optimizer, dataset.train, dataset.xScale, order, s * batch, batch, xBuf, yBuf, next);
         const onGradients = hooks.onGradients && (hooks.wantsGradients?.(step) ?? true) ? (grads: tf.NamedTensorMap) => hooks.onGradients!(step, grads) : undefined;
         reporter.add(stepper.step(this.optimizer, inputs.x, inputs.y, batch, onGradients), this.currentLr);
         const now = performance.now();

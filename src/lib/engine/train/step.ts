@@ -1,5 +1,5 @@
 import * as tf from '../tf';
-import { featureSize, type Dataset } from '../data/dataset';
+import { featureSize, gatherBatch, type Dataset, type Split } from '../data/dataset';
 import { checkInjectedFailure } from './fault';
 import { FusedAdamOptimizer, isFusedAdam } from './fused-adam';
 import { DenseTrainKernel } from '../kernels/dense-train';
@@ -176,6 +176,20 @@ export class StepRunner {
   inputBuffers<Y extends Int32Array | Float32Array>(optimizer: tf.Optimizer, batch: number, xBuf: Float32Array, yBuf: Y): { x: Float32Array; y: Y | Int32Array } {
     const whole = this.wholeStepKernel(optimizer, yBuf);
     return whole ? whole.inputs(batch) : { x: xBuf, y: yBuf };
+  }
+
+  /**
+   * Gathers rows `order[start .. start + batch)` of `split` for the next `step` (as `gatherBatch`), and returns the
+   * buffers to pass to it: where the whole-step kernel runs, its own rows (uint8 data: only the bytes are copied
+   * here, the threads scale them), else `xBuf`, `yBuf`. `next`: where the following batch starts in `order`, when
+   * it will be taken from the same data and order unchanged (−1: unknown); the kernel then gathers it during this step.
+   */
+  gather<Y extends Int32Array | Float32Array>(optimizer: tf.Optimizer, split: Split, xScale: number, order: ArrayLike<number>, start: number, batch: number, xBuf: Float32Array, yBuf: Y, next = -1): { x: Float32Array; y: Y | Int32Array } {
+    const whole = this.wholeStepKernel(optimizer, yBuf);
+    if (whole && split.x instanceof Uint8Array) return whole.stage(split.x, split.y, xScale, order, start, batch, next);
+    const target = whole ? whole.inputs(batch) : { x: xBuf, y: yBuf };
+    gatherBatch(split, this.features, xScale, order, start, batch, target.x, target.y);
+    return target;
   }
 
   /** One optimizer step on the first `batch` rows of the buffers. */
