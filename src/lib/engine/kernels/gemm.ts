@@ -55,6 +55,12 @@ export interface GemmPool {
 export const GEMM_KC = 256;
 /** Below this many multiply-adds a GEMM runs on the calling thread alone (waking threads costs more). */
 export const PARALLEL_MIN_MACS = 200_000;
+/**
+ * ... and only where each float copied into the pool's memory and back (A, B, C) buys this many multiply-adds:
+ * a convolution's patch matrix (k = 25, n = 6 in LeNet's first layer) costs more to copy than to multiply, and
+ * LeNet trained 0.83–0.86× as fast on two threads as on one before this rule (`npm run bench -- kernels`).
+ */
+export const PARALLEL_MIN_MACS_PER_FLOAT = 16;
 
 let relaxedSupported: boolean | null = null;
 
@@ -125,7 +131,7 @@ export class Gemm {
   run(call: GemmCall): void {
     const { m, n, k } = call;
     if (m === 0 || n === 0) return;
-    if (this.current && this.current.threads > 1 && m >= 8 && m * n * k >= PARALLEL_MIN_MACS) {
+    if (this.current && this.current.threads > 1 && m >= 8 && m * n * k >= PARALLEL_MIN_MACS && m * n * k >= PARALLEL_MIN_MACS_PER_FLOAT * (m * k + k * n + m * n)) {
       this.current.run(call, this.memory);
       return;
     }
