@@ -296,7 +296,7 @@ try {
     }
   }
 
-  console.log('\nWhere one training step goes (classic MLP, batch 128, tf.profile; kernel ms per step, share of the kernels\' total)');
+  console.log('\nWhere one training step goes (classic MLP, batch 128, tf.profile; kernel ms per step, share of the kernels\' total; on WASM the whole-step kernel\'s parts, timed by it)');
   results.profiles = [];
   for (const backend of (process.env.BACKENDS ?? 'wasm,webgl,webgpu,cpu').split(',')) {
     const page = await benchPage(browser);

@@ -80,6 +80,29 @@ const BATCH_ROWS = 32;
 const GRAD_ROWS = 32;
 const PACK_ROWS = 128;
 
+/** Where the whole-step kernel's time went (ms, summed over `steps`), while profiling is on. */
+export interface WholeStepProfile {
+  steps: number;
+  threads: number;
+  /** The pool's chunks: forward, loss, backward, Adam, packing (the caller's part of the gathering included). */
+  run: number;
+  /** The next batch's bytes gathered on the calling thread while the others compute (inside `run`). */
+  gatherDuring: number;
+  /** A batch's bytes gathered before its step (not gathered during the previous one). */
+  gatherBefore: number;
+  /** The new weights written back to the variables. */
+  writeBack: number;
+}
+
+let profile: WholeStepProfile | null = null;
+
+/** Starts (true) or ends (false) timing the whole-step kernel's parts; returns what was timed since the start. */
+export function profileWholeStep(on: boolean): WholeStepProfile | null {
+  const done = profile;
+  profile = on ? { steps: 0, threads: 0, run: 0, gatherDuring: 0, gatherBefore: 0, writeBack: 0 } : null;
+  return done;
+}
+
 export class DenseTrainKernel implements MomentBorrower {
   private readonly layers: LayerBuffers[];
   private batch: BatchBuffers | null = null;
@@ -244,7 +267,11 @@ export class DenseTrainKernel implements MomentBorrower {
     const plan = this.plan(B);
     const ready = plan.ready;
     if (ready && ready.x === x && ready.y === y && ready.order === order && ready.start === start) plan.cur ^= 1;
-    else this.copyRows(plan, plan.cur, { x, y, order, start });
+    else {
+      const t = profile ? performance.now() : 0;
+      this.copyRows(plan, plan.cur, { x, y, order, start });
+      if (profile) profile.gatherBefore += performance.now() - t;
+    }
     plan.ready = null;
     plan.next = next >= 0 && next + B <= order.length ? { x, y, order, start: next } : null;
     new Float64Array(this.pool.memory.buffer, plan.desc + 112, 1)[0] = scale;
@@ -284,8 +311,11 @@ export class DenseTrainKernel implements MomentBorrower {
     heap.set([c.b1, c.a1, c.b2, c.a2, c.negLr, c.c1, c.c2, c.eps, f32(1 / B)], (plan.desc >> 2) + 16);
     const next = staged ? plan.next : null;
     plan.next = null;
+    const t0 = profile ? performance.now() : 0;
     this.pool.runChunks(plan.desc, plan.total, next ? () => {
+      const t = profile ? performance.now() : 0;
       this.copyRows(plan, plan.cur ^ 1, next);
+      if (profile) profile.gatherDuring += performance.now() - t;
       plan.ready = next;
     } : undefined);
     const results = new Float64Array(this.pool.memory.buffer, plan.results, plan.nB + plan.total - plan.nA);
@@ -298,7 +328,14 @@ export class DenseTrainKernel implements MomentBorrower {
     }
     for (let i = 2 * plan.nB; i < results.length; i++) gradSquared += results[i];
     this.optimizer.advance(gradSquared);
+    const t1 = profile ? performance.now() : 0;
     this.syncOut();
+    if (profile) {
+      profile.run += t1 - t0;
+      profile.writeBack += performance.now() - t1;
+      profile.steps++;
+      profile.threads = this.pool.threads;
+    }
     return { loss: loss / B, accuracy: correct / B, gradSquared };
   }
 
