@@ -1,6 +1,6 @@
 import * as tf from '../tf';
 import type { FusedAdamOptimizer, MomentArrays, MomentBorrower } from '../train/fused-adam';
-import { GEMM_KC } from './gemm';
+import { copyRows, planBatch, type BatchBuffers, type LayerBuffers } from './dense-plan';
 import type { GemmThreadPool } from './gemm-pool';
 import { heapOffset, wasmMemory, type WasmBackendLike } from './wasm-heap';
 
@@ -19,54 +19,6 @@ import { heapOffset, wasmMemory, type WasmBackendLike } from './wasm-heap';
  * optimizer (`FusedAdamOptimizer.borrowMoments`) and handed back when it takes another path or is disposed.
  */
 
-interface LayerBuffers {
-  din: number;
-  dout: number;
-  relu: boolean;
-  kernel: tf.Variable;
-  bias: tf.Variable;
-  /** [din + 1, dout]: the kernel, then the bias as row din; G, M, V alike. */
-  P: number;
-  G: number;
-  M: number;
-  V: number;
-  Wp: number;
-  WTp: number;
-}
-
-interface BatchBuffers {
-  B: number;
-  desc: number;
-  X: number;
-  /** Two of each: one for the step being taken, one for the next batch gathered meanwhile. */
-  labels: [number, number];
-  outs: number[];
-  dZ: number[];
-  results: number;
-  nA: number;
-  nB: number;
-  total: number;
-  blocks: number[];
-  views?: { x: Float32Array; y: Int32Array; cur: number };
-  /** B rows of bytes: a batch of uint8 data staged for phase B to scale into X. */
-  raw: [number, number];
-  /** Which of `labels` and `raw` the next step reads. */
-  cur: number;
-  /** Whether X awaits the staged bytes (set by `stage`, cleared by `step`). */
-  staged: boolean;
-  /** The batch to gather into the other buffers while the next step runs, and the one gathered there. */
-  next: StagedRows | null;
-  ready: StagedRows | null;
-}
-
-/** Rows `order[start .. start + B)` of uint8 data `x` with labels `y`. */
-interface StagedRows {
-  x: Uint8Array;
-  y: ArrayLike<number>;
-  order: ArrayLike<number>;
-  start: number;
-}
-
 /** A Dense layer the kernel trains: its variables and activation. */
 export interface DenseLayerVars {
   kernel: tf.Variable;
@@ -75,11 +27,6 @@ export interface DenseLayerVars {
 }
 
 const f32 = Math.fround;
-/** Rows of a batch per phase-B chunk (at most), and of a gradient per phase-C chunk: fixed by the batch size, so the result does not depend on the thread count. */
-const BATCH_ROWS = 32;
-const GRAD_ROWS = 32;
-const PACK_ROWS = 128;
-
 /** Where the whole-step kernel's time went (ms, summed over `steps`), while profiling is on. */
 export interface WholeStepProfile {
   steps: number;
@@ -142,58 +89,11 @@ export class DenseTrainKernel implements MomentBorrower {
     return at;
   }
 
-  /** Buffers and the chunk table for batches of `B` rows. */
+  /** Buffers and the chunk table for batches of `B` rows (the last ones freed when `B` changes). */
   private plan(B: number): BatchBuffers {
     if (this.batch?.B === B) return this.batch;
     if (this.batch) for (const at of this.batch.blocks) this.pool.free(at);
-    const blocks: number[] = [];
-    const alloc = (bytes: number) => {
-      const at = this.pool.alloc(bytes);
-      blocks.push(at);
-      return at;
-    };
-    const L = this.layers.length;
-    const chunks: number[][] = [];
-    for (const [l, layer] of this.layers.entries()) {
-      for (let r = 0; r < layer.din; r += PACK_ROWS) chunks.push([0, l, r, Math.min(layer.din, r + PACK_ROWS)]);
-      if (l > 0) chunks.push([1, l, 0, layer.dout]);
-    }
-    const nA = chunks.length;
-    // Shrinking chunks (guided): the phase's last chunks are short, so a thread seldom waits long for another's.
-    for (let r = 0; r < B; ) {
-      const rows = Math.min(B - r, Math.max(4, Math.min(BATCH_ROWS, Math.ceil((B - r) / 6 / 4) * 4)));
-      chunks.push([2, 0, r, r + rows]);
-      r += rows;
-    }
-    const nB = chunks.length - nA;
-    for (const [l, layer] of this.layers.entries()) for (let r = 0; r <= layer.din; r += GRAD_ROWS) chunks.push([3, l, r, Math.min(layer.din + 1, r + GRAD_ROWS)]);
-    const total = chunks.length;
-    const classes = this.layers[L - 1].dout;
-    const desc = alloc(4 * (32 + 16 * L));
-    const table = alloc(16 * total);
-    const X = alloc(4 * B * this.layers[0].din);
-    const raw: [number, number] = [alloc(B * this.layers[0].din), alloc(B * this.layers[0].din)];
-    const ones = alloc(4 * B);
-    const labels: [number, number] = [alloc(4 * B), alloc(4 * B)];
-    const results = alloc(8 * (2 * nB + total - nA - nB));
-    const scratch = alloc(4 * classes * nB);
-    const outs = this.layers.map((layer, l) => alloc(4 * B * (l < L - 1 ? layer.dout + 1 : layer.dout)));
-    const dZ = this.layers.map((layer, l) => (l < L - 1 ? alloc(4 * B * layer.dout) : outs[l]));
-    const dZp = this.layers.map((layer) => alloc(4 * B * Math.ceil(layer.dout / 8) * 8));
-    const buf = this.pool.memory.buffer;
-    const i32 = new Int32Array(buf);
-    const heap = new Float32Array(buf);
-    i32.set(chunks.flat(), table >> 2);
-    const d = desc >> 2;
-    i32.set([L, B, nA, nB, table, X, this.layers[0].din, labels[0], results, GEMM_KC, scratch, ones, total], d);
-    for (const [l, layer] of this.layers.entries()) {
-      const ld = l < L - 1 ? layer.dout + 1 : layer.dout;
-      i32.set([layer.din, layer.dout, layer.relu ? 1 : 0, layer.P, layer.G, layer.M, layer.V, layer.Wp, layer.WTp, outs[l], ld, dZ[l], dZp[l]], d + 32 + 16 * l);
-    }
-    // The ones: the bias gradients come out of the weight-gradient products.
-    heap.fill(1, ones >> 2, (ones >> 2) + B);
-    for (let l = 0; l < L - 1; l++) for (let r = 0, ld = this.layers[l].dout + 1; r < B; r++) heap[(outs[l] >> 2) + r * ld + ld - 1] = 1;
-    this.batch = { B, desc, X, labels, outs, dZ, results, nA, nB, total, blocks, raw, cur: 0, staged: false, next: null, ready: null };
+    this.batch = planBatch(this.pool, this.layers, B);
     return this.batch;
   }
 
@@ -269,7 +169,7 @@ export class DenseTrainKernel implements MomentBorrower {
     if (ready && ready.x === x && ready.y === y && ready.order === order && ready.start === start) plan.cur ^= 1;
     else {
       const t = profile ? performance.now() : 0;
-      this.copyRows(plan, plan.cur, { x, y, order, start });
+      copyRows(this.pool, plan, this.layers[0].din, plan.cur, { x, y, order, start });
       if (profile) profile.gatherBefore += performance.now() - t;
     }
     plan.ready = null;
@@ -277,17 +177,6 @@ export class DenseTrainKernel implements MomentBorrower {
     new Float64Array(this.pool.memory.buffer, plan.desc + 112, 1)[0] = scale;
     plan.staged = true;
     return this.inputs(B);
-  }
-
-  private copyRows(plan: BatchBuffers, which: number, rows: StagedRows): void {
-    const F = this.layers[0].din;
-    const bytes = new Uint8Array(this.pool.memory.buffer, plan.raw[which], plan.B * F);
-    const labels = new Int32Array(this.pool.memory.buffer, plan.labels[which], plan.B);
-    for (let j = 0; j < plan.B; j++) {
-      const row = rows.order[rows.start + j];
-      bytes.set(rows.x.subarray(row * F, (row + 1) * F), j * F);
-      labels[j] = rows.y[row];
-    }
   }
 
   /**
@@ -314,11 +203,11 @@ export class DenseTrainKernel implements MomentBorrower {
     const t0 = profile ? performance.now() : 0;
     this.pool.runChunks(plan.desc, plan.total, next ? () => {
       const t = profile ? performance.now() : 0;
-      this.copyRows(plan, plan.cur ^ 1, next);
+      copyRows(this.pool, plan, this.layers[0].din, plan.cur ^ 1, next);
       if (profile) profile.gatherDuring += performance.now() - t;
       plan.ready = next;
     } : undefined);
-    const results = new Float64Array(this.pool.memory.buffer, plan.results, plan.nB + plan.total - plan.nA);
+    const results = new Float64Array(this.pool.memory.buffer, plan.results, plan.resultCount);
     let loss = 0;
     let correct = 0;
     let gradSquared = 0;

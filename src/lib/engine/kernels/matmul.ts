@@ -33,8 +33,11 @@ export function setOwnMatMul(on: boolean): void {
  * until the backend first starts, so registering at start-up could come too early.
  */
 export function ownMatMulActive(backendName = tf.getBackend()): boolean {
-  if (backendName === 'wasm' && enabled) registerOwnKernels('wasm');
-  return enabled && originals.has(`BatchMatMul/${backendName}`) && tf.getKernel('BatchMatMul', backendName)?.kernelFunc === batchMatMul;
+  if (!enabled) return false;
+  // Asked on every training step: one registry lookup once ours are in (all of them register together).
+  const ours = () => tf.getKernel('BatchMatMul', backendName)?.kernelFunc === batchMatMul;
+  if (backendName === 'wasm' && !ours()) registerOwnKernels('wasm');
+  return originals.has(`BatchMatMul/${backendName}`) && ours();
 }
 
 /**

@@ -84,7 +84,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     this.borrower = null;
   }
 
-  /** Adam's constants for the next step, rounded as the WASM kernel takes them (kernels/adam.wat). */
+  /** Adam's constants for the next step, rounded as the WASM kernel takes them (kernels/adam.wat; ours and the whole-step kernel's). */
   stepConstants(): { b1: number; a1: number; b2: number; a2: number; negLr: number; c1: number; c2: number; eps: number } {
     return { b1: this.beta1, a1: f32(1 - this.beta1), b2: this.beta2, a2: f32(1 - this.beta2), negLr: f32(-this.learningRate), c1: f32(1 - this.accBeta1Value), c2: f32(1 - this.accBeta2Value), eps: this.epsilon };
   }
@@ -108,10 +108,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       super.applyGradients(given);
       return;
     }
-    const beta1 = this.beta1;
-    const beta2 = this.beta2;
-    const c1 = f32(1 - this.accBeta1Value);
-    const c2 = f32(1 - this.accBeta2Value);
+    const k = this.stepConstants();
+    const { c1, c2 } = k;
     let gradSquared = 0;
     for (let i = 0; i < names.length; i++) {
       const value = variables[i];
@@ -128,11 +126,11 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         if (this.mode === 'wasm') {
           const state = (this.moments[i] ??= { m: tf.keep(tf.zerosLike(value)), v: tf.keep(tf.zerosLike(value)) });
           const [m, v] = [state.m as tf.Tensor, state.v as tf.Tensor];
-          gradSquared += adamKernel()!(heapOffset(grad), heapOffset(value), heapOffset(next), heapOffset(m), heapOffset(v), value.size, beta1, f32(1 - beta1), beta2, f32(1 - beta2), f32(-this.learningRate), c1, c2, this.epsilon);
+          gradSquared += adamKernel()!(heapOffset(grad), heapOffset(value), heapOffset(next), heapOffset(m), heapOffset(v), value.size, k.b1, k.a1, k.b2, k.a2, k.negLr, c1, c2, k.eps);
         } else {
           const n = value.size;
           const state = (this.moments[i] ??= { m: new Float32Array(n), v: new Float32Array(n) });
-          gradSquared += adamPass(hostArray(grad), hostArray(value), hostArray(next), state.m as Float32Array, state.v as Float32Array, beta1, beta2, this.learningRate, c1, c2, this.epsilon);
+          gradSquared += adamPass(hostArray(grad), hostArray(value), hostArray(next), state.m as Float32Array, state.v as Float32Array, this.beta1, this.beta2, this.learningRate, c1, c2, this.epsilon);
         }
         value.assign(next);
       } finally {
